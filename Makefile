@@ -1,0 +1,47 @@
+# secassist — the two commands: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSETS := static/vendor/.installed
+
+.PHONY: run test install assets lint typecheck migrations-check ci-checks bench clean
+
+run: install  ## install everything, set up the demo database, print logins, serve on 127.0.0.1:8000
+	$(BIN)/secassist setup --demo
+	$(BIN)/secassist serve
+
+test: install  ## install everything and run the whole test suite
+	$(BIN)/pytest
+
+install: $(STAMP) $(ASSETS)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+$(ASSETS): package.json package-lock.json scripts/vendor_assets.py
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor_assets.py
+	touch $(ASSETS)
+
+lint: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: install
+	$(BIN)/mypy src
+
+migrations-check: install
+	$(BIN)/secassist manage makemigrations --check --dry-run
+
+ci-checks: lint typecheck migrations-check
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

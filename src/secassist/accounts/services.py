@@ -1,0 +1,100 @@
+"""Writes to users and tokens: one door each, audited."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from secassist.audit.services import record
+from secassist.core import clock
+from secassist.core.errors import InvalidInput
+from secassist.reference.models import Office
+
+from .models import ApiToken, User
+from .roles import Role
+
+TOKEN_PREFIX = "sa_"
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise InvalidInput(f"role {role!r} is not one of {', '.join(Role.values)}", field="role", value=role, allowed=Role.values)
+
+
+def _office(code: str | None) -> Office | None:
+    if not code:
+        return None
+    office = Office.objects.filter(code=code).first()
+    if office is None:
+        allowed = list(Office.objects.values_list("code", flat=True))
+        raise InvalidInput(f"office {code!r} is not a known office code", field="office", value=code, allowed=allowed)
+    return office
+
+
+@transaction.atomic
+def create_user(*, acting_user: Any, username: str, role: str, office_code: str | None = None,
+                password: str | None = None, email: str = "", first_name: str = "", last_name: str = "") -> User:
+    _check_role(role)
+    username = username.strip()
+    if not username:
+        raise InvalidInput("username must not be blank", field="username")
+    if User.objects.filter(username=username).exists():
+        raise InvalidInput(f"a user named {username!r} already exists", field="username", value=username)
+    office = _office(office_code)
+    user = User(username=username, role=role, office=office, email=email, first_name=first_name, last_name=last_name)
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise InvalidInput("password rejected: " + " ".join(exc.messages), field="password") from None
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    record(actor=acting_user, action="user.create", obj=user, after={"username": username, "role": role, "office": office_code})
+    return user
+
+
+@transaction.atomic
+def ensure_demo_user(*, username: str, role: str, office_code: str | None, password: str) -> tuple[User, bool]:
+    """Idempotent for the demo: create the user once; never reset a password someone changed."""
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        return existing, False
+    user = User(username=username, role=role, office=_office(office_code))
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.set_password(password)  # demo passwords skip the validators on purpose: printed at start
+    user.save()
+    record(actor=None, action="user.create", obj=user, after={"username": username, "role": role, "office": office_code}, reason="demo user")
+    return user, True
+
+
+@transaction.atomic
+def create_token(*, acting_user: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), created_at=clock.now())
+    record(actor=acting_user, action="token.create", obj=token, after={"user": user.username, "name": name, "prefix": token.prefix})
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(*, acting_user: Any, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    record(actor=acting_user, action="token.revoke", obj=token)
+
+
+def user_for_token(key: str) -> User | None:
+    if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # bookkeeping, not a domain write
+    return token.user

@@ -1,0 +1,50 @@
+"""The open API at /api/v1/ with OpenAPI docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from secassist.accounts.auth import BearerToken
+
+from . import errors
+
+api = NinjaAPI(
+    title="secassist API",
+    version="1",
+    description="The open API of secassist. Authenticate with `Authorization: Bearer <token>` "
+    "(create a token with `secassist create-token --user USERNAME` or on your account page). "
+    'Errors are JSON `{"code", "message", "details"}`. Amounts are decimal strings.',
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+    docs_decorator=login_required,
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.budget.api import router as budget_router
+    from secassist.clearances.api import router as clearances_router
+    from secassist.congress.api import router as congress_router
+    from secassist.insights.api import router as insights_router
+    from secassist.plans.api import router as plans_router
+    from secassist.reference.api import router as reference_router
+    from secassist.restrictions.api import router as restrictions_router
+    from secassist.title10.api import router as title10_router
+
+    from .health import router as health_router
+
+    api.add_router("", health_router)
+    api.add_router("", reference_router)
+    api.add_router("", clearances_router)
+    api.add_router("", budget_router)
+    api.add_router("", restrictions_router)
+    api.add_router("", congress_router)
+    api.add_router("", title10_router)
+    api.add_router("", plans_router)
+    api.add_router("", insights_router)
+
+
+_mount()

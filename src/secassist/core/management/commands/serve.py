@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve secassist with gunicorn (static files through WhiteNoise)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("SECASSIST_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("SECASSIST_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("SECASSIST_WORKERS", "2")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        from secassist.wsgi import application
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        bind = f"{options['host']}:{options['port']}"
+
+        class App(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                self.cfg.set("bind", bind)
+                self.cfg.set("workers", options["workers"])
+                self.cfg.set("threads", 4)
+                self.cfg.set("accesslog", "-")
+
+            def load(self) -> Any:
+                return application
+
+        self.stdout.write(f"secassist is serving on http://{bind}/  (Ctrl-C to stop)")
+        App().run()

@@ -1,0 +1,90 @@
+"""Extension points the domain apps fill in their AppConfig.ready().
+
+Core knows none of the apps; the apps register what they contribute: importers for
+`secassist import KIND`, exporters, demo-data steps, counts on the home page and sections of the
+country page. Lower layers never import higher ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Importer:
+    kind: str
+    help: str
+    run: Callable[..., Any]  # run(path, *, acting_user, progress) -> summary dict
+    default_path: Callable[[], Any] | None = None
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    order: int
+    run: Callable[..., Any]  # run(*, acting_user, stdout) -> None; must be idempotent
+
+
+@dataclass(frozen=True)
+class CountrySection:
+    name: str
+    order: int
+    template: str
+    context: Callable[..., dict[str, Any]]  # context(country, user) -> dict
+
+
+@dataclass(frozen=True)
+class HomeCount:
+    label: str
+    order: int
+    count: Callable[..., int]  # count(user) -> int
+    url_name: str | None = None
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    name: str
+    order: int
+    template: str
+    context: Callable[..., dict[str, Any] | None]  # context(user) -> dict, or None to hide
+
+
+@dataclass
+class Registry:
+    importers: dict[str, Importer] = field(default_factory=dict)
+    exporters: dict[str, Importer] = field(default_factory=dict)
+    demo_steps: list[DemoStep] = field(default_factory=list)
+    country_sections: list[CountrySection] = field(default_factory=list)
+    home_counts: list[HomeCount] = field(default_factory=list)
+    home_panels: list[HomePanel] = field(default_factory=list)
+
+    def add_importer(self, importer: Importer) -> None:
+        self.importers[importer.kind] = importer
+
+    def add_exporter(self, exporter: Importer) -> None:
+        self.exporters[exporter.kind] = exporter
+
+    def add_demo_step(self, step: DemoStep) -> None:
+        if all(s.name != step.name for s in self.demo_steps):
+            self.demo_steps.append(step)
+            self.demo_steps.sort(key=lambda s: s.order)
+
+    def add_country_section(self, section: CountrySection) -> None:
+        if all(s.name != section.name for s in self.country_sections):
+            self.country_sections.append(section)
+            self.country_sections.sort(key=lambda s: s.order)
+
+    def add_home_count(self, count: HomeCount) -> None:
+        if all(c.label != count.label for c in self.home_counts):
+            self.home_counts.append(count)
+            self.home_counts.sort(key=lambda c: c.order)
+
+
+    def add_home_panel(self, panel: HomePanel) -> None:
+        if all(p.name != panel.name for p in self.home_panels):
+            self.home_panels.append(panel)
+            self.home_panels.sort(key=lambda p: p.order)
+
+
+registry = Registry()

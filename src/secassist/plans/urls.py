@@ -1,0 +1,4 @@
+"""Pages of the plans app (namespace "plans"). Every view declares its capability."""
+
+app_name = "plans"
+urlpatterns: list = []

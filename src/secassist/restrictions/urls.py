@@ -1,0 +1,4 @@
+"""Pages of the restrictions app (namespace "restrictions"). Every view declares its capability."""
+
+app_name = "restrictions"
+urlpatterns: list = []

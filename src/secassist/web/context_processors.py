@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from secassist.accounts.roles import has_capability
+
+from .nav import build_nav
+
+
+@lru_cache(maxsize=1)
+def _nav() -> list[dict[str, object]]:
+    return build_nav()
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "site_marking": settings.SECASSIST_MARKING,
+        "site_marking_note": settings.SECASSIST_MARKING_NOTE,
+        "nav_sections": _nav() if user is not None and user.is_authenticated else [],
+        "can_view_audit": bool(user and has_capability(user, "audit.view")),
+        "page_marking": getattr(request, "page_marking", None),
+    }

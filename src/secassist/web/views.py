@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from secassist.accounts.permissions import capability
+from secassist.audit.models import AuditEvent
+from secassist.core.registry import registry
+from secassist.reference import selectors
+from secassist.reference.models import Authority, Bureau, Cocom, Country
+
+
+@capability("view")
+def home(request: HttpRequest) -> HttpResponse:
+    counts: list[dict[str, Any]] = [
+        {"label": "Countries", "value": Country.objects.count(), "url_name": "web:countries"},
+        {"label": "Title 10 authorities", "value": Authority.objects.filter(is_active=True).count(), "url_name": "web:authorities"},
+        {"label": "Users", "value": get_user_model().objects.filter(is_active=True).count(), "url_name": None},
+        {"label": "Audit events", "value": AuditEvent.objects.count(), "url_name": "audit:trail"},
+    ]
+    counts += [{"label": c.label, "value": c.count(request.user), "url_name": c.url_name} for c in registry.home_counts]
+    return render(request, "web/home.html", {"counts": counts, "panels": _home_panels(request)})
+
+
+def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:
+    """Personal work lists contributed by the apps (e.g. my clearances, my action items)."""
+    panels = []
+    for panel in registry.home_panels:
+        ctx = panel.context(request.user)
+        if ctx is not None:
+            panels.append({"template": panel.template, **ctx})
+    return panels
+
+
+@capability("view")
+def countries(request: HttpRequest) -> HttpResponse:
+    bureau = request.GET.get("bureau", "")
+    cocom = request.GET.get("cocom", "")
+    q = request.GET.get("q", "").strip()[:80]
+    qs = selectors.countries(bureau=bureau if bureau in Bureau.values else None,
+                             cocom=cocom if cocom in Cocom.values else None, q=q)
+    return render(request, "web/countries.html", {
+        "countries": qs, "bureaus": Bureau.choices, "cocoms": Cocom.choices,
+        "bureau": bureau, "cocom": cocom, "q": q,
+    })
+
+
+@capability("view")
+def country(request: HttpRequest, iso3: str) -> HttpResponse:
+    obj = selectors.country(iso3)
+    if obj is None:
+        raise Http404(f"No country with code {iso3.upper()}.")
+    sections = []
+    for section in registry.country_sections:
+        ctx = section.context(obj, request.user)
+        if ctx is not None:
+            sections.append({"name": section.name, "template": section.template, **ctx})
+    return render(request, "web/country.html", {"country": obj, "sections": sections})
+
+
+@capability("view")
+def authorities(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/authorities.html", {"authorities": selectors.authorities()})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 400, "title": "Bad request", "message": "The request could not be understood."}, status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "Your role does not allow this page or action."
+    return render(request, "web/error.html", {"status": 403, "title": "Not allowed", "message": message}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 404, "title": "Page not found", "message": "There is no such page or record, or you may not see it."}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/error.html", {"status": 500, "title": "Something went wrong", "message": "The error has been logged. Nothing was changed."}, status=500)

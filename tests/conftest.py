@@ -1,0 +1,119 @@
+"""The shared test cast and fixtures.
+
+Reference data is loaded once per test session into the test database (from the product's own
+data files and the shared public data read in place), so every test sees real countries,
+authorities and offices.
+
+The cast, one user per seat an object can be seen from:
+- `sa_analyst`, `t10_analyst`, `dsp_analyst`: analysts of the owning teams
+- `clearer` (DRL) and `clearer_af` (AF): clearing officers of other offices
+- `budget_reviewer` (F), `viewer` (read-only), `outsider` (read-only, no office), `admin`
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+def _user(username: str, role: str, office: str | None) -> Any:
+    from secassist.accounts.models import User
+    from secassist.reference.models import Office
+
+    user = User.objects.create(username=username, role=role, office=Office.objects.get(code=office) if office else None,
+                               is_staff=role == "admin", is_superuser=role == "admin")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def sa_analyst(db: Any) -> Any:
+    return _user("sa", "sa_analyst", "PM/SA-SAT")
+
+
+@pytest.fixture
+def t10_analyst(db: Any) -> Any:
+    return _user("t10", "t10_analyst", "PM/SA-T10")
+
+
+@pytest.fixture
+def dsp_analyst(db: Any) -> Any:
+    return _user("dsp", "dsp_analyst", "PM/SA-DSP")
+
+
+@pytest.fixture
+def clearer(db: Any) -> Any:
+    return _user("drl", "clearing_officer", "DRL")
+
+
+@pytest.fixture
+def clearer_af(db: Any) -> Any:
+    return _user("afc", "clearing_officer", "AF")
+
+
+@pytest.fixture
+def budget_reviewer(db: Any) -> Any:
+    return _user("freview", "budget_reviewer", "F")
+
+
+@pytest.fixture
+def viewer(db: Any) -> Any:
+    return _user("viewer", "read_only", None)
+
+
+@pytest.fixture
+def outsider(db: Any) -> Any:
+    return _user("outsider", "read_only", None)
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    return _user("boss", "admin", "PM/SA")
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_as() -> Any:
+    """client_as(user) -> a logged-in Django test client."""
+    return client_for
+
+
+@pytest.fixture
+def api_as(db: Any) -> Any:
+    """api_as(user) -> a client whose requests carry a Bearer token for `user`."""
+    from secassist.accounts.services import create_token
+
+    def make(user: Any) -> Client:
+        _, key = create_token(acting_user=user, user=user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    return make
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
