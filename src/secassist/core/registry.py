@@ -58,6 +58,7 @@ class Registry:
     country_sections: list[CountrySection] = field(default_factory=list)
     home_counts: list[HomeCount] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
+    services: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
     def add_importer(self, importer: Importer) -> None:
         self.importers[importer.kind] = importer
@@ -85,6 +86,13 @@ class Registry:
         if all(p.name != panel.name for p in self.home_panels):
             self.home_panels.append(panel)
             self.home_panels.sort(key=lambda p: p.order)
+
+    def provide(self, name: str, fn: Callable[..., Any]) -> None:
+        """A higher app offers a service a lower or sibling app may call (see docs/DEVELOPING.md)."""
+        self.services[name] = fn
+
+    def service(self, name: str) -> Callable[..., Any] | None:
+        return self.services.get(name)
 
 
 registry = Registry()
