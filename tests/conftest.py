@@ -28,6 +28,23 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("load_reference", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _reference_for_transactional_tests(request: Any) -> None:
+    """Transactional tests (live server, concurrency) flush the database afterwards, removing the
+    session's reference data; reload it for them when it is missing."""
+    names = set(request.fixturenames)
+    if not names & {"transactional_db", "live_server"} and not request.node.get_closest_marker("django_db", None):
+        return
+    marker = request.node.get_closest_marker("django_db")
+    if not (names & {"transactional_db", "live_server"} or (marker and marker.kwargs.get("transaction"))):
+        return
+    request.getfixturevalue("transactional_db")
+    from secassist.reference.models import Country
+
+    if not Country.objects.exists():
+        call_command("load_reference", verbosity=0)
+
+
 def _user(username: str, role: str, office: str | None) -> Any:
     from secassist.accounts.models import User
     from secassist.reference.models import Office

@@ -32,6 +32,8 @@ def to_money(value: object, *, field: str = "amount", allow_negative: bool = Fal
         ) from None
     if not amount.is_finite():
         raise InvalidInput(f"{field} must be a finite number", field=field, value=str(value))
+    if abs(amount) > MAX_AMOUNT:
+        raise InvalidInput(f"{field} is larger than {MAX_AMOUNT}", field=field, value=str(value))
     if amount != amount.quantize(CENT):
         raise InvalidInput(
             f"{field} has more than two decimal places; amounts are in dollars and cents",
@@ -40,8 +42,6 @@ def to_money(value: object, *, field: str = "amount", allow_negative: bool = Fal
         )
     if amount < 0 and not allow_negative:
         raise InvalidInput(f"{field} must not be negative", field=field, value=str(value))
-    if abs(amount) > MAX_AMOUNT:
-        raise InvalidInput(f"{field} is larger than {MAX_AMOUNT}", field=field, value=str(value))
     return amount.quantize(CENT)
 
 
