@@ -70,3 +70,22 @@ def test_an_unknown_command_exits_2(tmp_path):
     result = subprocess.run([sys.executable, "-m", "secassist", "frobnicate"], capture_output=True, text=True, env=env)
     assert result.returncode == 2
     assert "unknown command" in result.stderr
+
+
+def test_backup_and_restore_round_trip_on_sqlite(tmp_path):
+    env = {**os.environ, "SECASSIST_VAR_DIR": str(tmp_path / "var")}
+    env.pop("DATABASE_URL", None)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "secassist", *args], capture_output=True, text=True, env=env)
+
+    assert run("migrate").returncode == 0
+    assert run("load-reference").returncode == 0
+    backup = tmp_path / "b.sqlite3"
+    assert run("backup", str(backup)).returncode == 0
+    assert run("backup", str(backup)).returncode == 2  # never overwrites
+    assert run("restore", str(backup)).returncode == 2  # needs --yes
+    result = run("restore", str(backup), "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "audit chain intact" in result.stdout
+    assert "audit chain intact" in run("audit-verify").stdout

@@ -23,14 +23,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
             if change and hasattr(obj, "locally_edited"):
                 obj.locally_edited = True  # reloading the shipped file must not undo this correction
             super().save_model(request, obj, form, change)
-            record(
-                actor=request.user,
-                action=f"admin.{'change' if change else 'add'}",
-                obj=obj,
-                before=before,
-                after=snapshot(obj),
-                reason="edited in the administration site",
-            )
+            reason = "edited in the administration site"
+            if change:
+                record(actor=request.user, action="admin.change", obj=obj, before=before, after=snapshot(obj), reason=reason)
+            else:
+                record(actor=request.user, action="admin.add", obj=obj, after=snapshot(obj), reason=reason)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():

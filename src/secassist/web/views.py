@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:
-    """Personal work lists contributed by the apps (e.g. my clearances, my action items)."""
+    """Personal work lists contributed by the apps (e.g. my clearances, my action items); each panel template reads its data from `panel`."""
     panels = []
     for panel in registry.home_panels:
         ctx = panel.context(request.user)

@@ -18,9 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
 
+        call_command("collectstatic", interactive=False, verbosity=0)
         from secassist.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
         bind = f"{options['host']}:{options['port']}"
 
         class App(BaseApplication):  # type: ignore[misc]
