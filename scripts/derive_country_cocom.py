@@ -15,8 +15,30 @@ import csv
 import sys
 from pathlib import Path
 
-CENTCOM = {"AFG", "BHR", "EGY", "IRN", "IRQ", "ISR", "JOR", "KAZ", "KWT", "KGZ", "LBN", "OMN",
-           "PAK", "PSE", "QAT", "SAU", "SYR", "TJK", "TKM", "ARE", "UZB", "YEM"}
+CENTCOM = {
+    "AFG",
+    "BHR",
+    "EGY",
+    "IRN",
+    "IRQ",
+    "ISR",
+    "JOR",
+    "KAZ",
+    "KWT",
+    "KGZ",
+    "LBN",
+    "OMN",
+    "PAK",
+    "PSE",
+    "QAT",
+    "SAU",
+    "SYR",
+    "TJK",
+    "TKM",
+    "ARE",
+    "UZB",
+    "YEM",
+}
 EUCOM_ASIA = {"ARM", "AZE", "GEO", "CYP", "TUR", "RUS"}
 NORTHCOM = {"USA", "CAN", "MEX", "BHS", "TCA", "BMU", "SPM", "GRL", "PRI", "VIR", "UMI"}
 NONE = {"ATA", "BVT", "HMD", "ATF", "SGS", "IOT"}
@@ -24,7 +46,7 @@ SOURCE = "Unified Command Plan AORs (defense.gov combatant command pages); deriv
 
 
 def cocom(row: dict[str, str]) -> str:
-    iso3, region, sub = row["alpha-3"], row["region"], row["sub-region"]
+    iso3, region = row["alpha-3"], row["region"]
     if iso3 in NONE:
         return ""
     if iso3 in CENTCOM:

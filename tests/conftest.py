@@ -49,8 +49,13 @@ def _user(username: str, role: str, office: str | None) -> Any:
     from secassist.accounts.models import User
     from secassist.reference.models import Office
 
-    user = User.objects.create(username=username, role=role, office=Office.objects.get(code=office) if office else None,
-                               is_staff=role == "admin", is_superuser=role == "admin")
+    user = User.objects.create(
+        username=username,
+        role=role,
+        office=Office.objects.get(code=office) if office else None,
+        is_staff=role == "admin",
+        is_superuser=role == "admin",
+    )
     user.set_password(PASSWORD)
     user.save()
     return user

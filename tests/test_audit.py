@@ -10,7 +10,9 @@ from secassist.reference.models import Country
 
 def _events(n, actor=None):
     with transaction.atomic():
-        return [record(actor=actor, action="test.event", object_type="test.thing", object_id=str(i), after={"i": i}) for i in range(n)]
+        return [
+            record(actor=actor, action="test.event", object_type="test.thing", object_id=str(i), after={"i": i}) for i in range(n)
+        ]
 
 
 def _raw(sql, params=()):
@@ -92,8 +94,17 @@ def test_an_admin_correction_is_audited_and_survives_a_reference_reload(client_a
     client = client_as(admin_user)
     response = client.post(
         f"/admin/reference/country/{kenya.pk}/change/",
-        {"iso3": "KEN", "iso2": "KE", "name": "Kenya", "un_region": kenya.un_region, "un_subregion": kenya.un_subregion,
-         "bureau": "EUR", "cocom": "AFRICOM", "source": kenya.source, "locally_edited": ""},
+        {
+            "iso3": "KEN",
+            "iso2": "KE",
+            "name": "Kenya",
+            "un_region": kenya.un_region,
+            "un_subregion": kenya.un_subregion,
+            "bureau": "EUR",
+            "cocom": "AFRICOM",
+            "source": kenya.source,
+            "locally_edited": "",
+        },
     )
     assert response.status_code == 302, response.content[:500]
     event = AuditEvent.objects.filter(object_type="reference.country", object_id=str(kenya.pk)).latest("id")

@@ -25,7 +25,13 @@ def test_fiscal_year_of_a_date_starts_on_1_october(day, fy):
 
 @pytest.mark.parametrize(
     ("day", "quarter"),
-    [(dt.date(2024, 10, 1), 1), (dt.date(2024, 12, 31), 1), (dt.date(2025, 1, 1), 2), (dt.date(2025, 4, 1), 3), (dt.date(2025, 9, 30), 4)],
+    [
+        (dt.date(2024, 10, 1), 1),
+        (dt.date(2024, 12, 31), 1),
+        (dt.date(2025, 1, 1), 2),
+        (dt.date(2025, 4, 1), 3),
+        (dt.date(2025, 9, 30), 4),
+    ],
 )
 def test_fiscal_quarters(day, quarter):
     assert FiscalYear(2025).quarter_of(day) == quarter
@@ -62,7 +68,12 @@ def test_fiscal_year_parse_rejects_bad_input_naming_the_field(value):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1250000", Decimal("1250000.00")), ("$1,250,000.50", Decimal("1250000.50")), (Decimal("3.10"), Decimal("3.10")), (7, Decimal("7.00"))],
+    [
+        ("1250000", Decimal("1250000.00")),
+        ("$1,250,000.50", Decimal("1250000.50")),
+        (Decimal("3.10"), Decimal("3.10")),
+        (7, Decimal("7.00")),
+    ],
 )
 def test_money_parses_dollars_and_cents(raw, expected):
     assert to_money(raw) == expected

@@ -25,12 +25,14 @@ def test_every_page_declares_a_permission():
 
 
 def test_the_committed_permission_map_matches_the_url_resolver():
-    assert DOC.read_text() == permission_map.render(), "regenerate: python -m secassist.accounts.permission_map > docs/permissions.md"
+    assert DOC.read_text() == permission_map.render(), (
+        "regenerate: python -m secassist.accounts.permission_map > docs/permissions.md"
+    )
 
 
 @pytest.mark.parametrize("row", permission_map.rows(), ids=lambda r: r[1] or r[0])
 def test_every_non_public_page_sends_anonymous_users_to_login(db, row):
-    route, name, get_cap, post_cap = row
+    route, _name, get_cap, _post_cap = row
     response = Client().get(_concrete(route))
     if get_cap == "public":
         assert response.status_code in (200, 302, 405)
@@ -50,7 +52,7 @@ def _api_routes():
 
 @pytest.mark.parametrize("route", _api_routes(), ids=lambda r: f"{'/'.join(r[1])} {r[0]}")
 def test_every_api_operation_except_health_refuses_anonymous_callers(db, route):
-    path, methods, op = route
+    path, methods, _op = route
     url = "/api/v1" + _concrete(re.sub(r"\{([^}:]+)(:int)?\}", lambda m: "<int:x>" if "id" in m.group(1) else "<str:x>", path))
     method = methods[0].lower()
     response = getattr(Client(), method)(url, content_type="application/json") if method != "get" else Client().get(url)

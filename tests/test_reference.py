@@ -21,9 +21,17 @@ def test_loading_reference_twice_creates_and_changes_nothing_the_second_time(db)
 
 @pytest.mark.parametrize(
     ("iso3", "bureau", "cocom"),
-    [("KEN", "AF", "AFRICOM"), ("EGY", "NEA", "CENTCOM"), ("ISR", "NEA", "CENTCOM"), ("UKR", "EUR", "EUCOM"),
-     ("PAK", "SCA", "CENTCOM"), ("IND", "SCA", "INDOPACOM"), ("COL", "WHA", "SOUTHCOM"), ("MEX", "WHA", "NORTHCOM"),
-     ("XKX", "EUR", "EUCOM")],
+    [
+        ("KEN", "AF", "AFRICOM"),
+        ("EGY", "NEA", "CENTCOM"),
+        ("ISR", "NEA", "CENTCOM"),
+        ("UKR", "EUR", "EUCOM"),
+        ("PAK", "SCA", "CENTCOM"),
+        ("IND", "SCA", "INDOPACOM"),
+        ("COL", "WHA", "SOUTHCOM"),
+        ("MEX", "WHA", "NORTHCOM"),
+        ("XKX", "EUR", "EUCOM"),
+    ],
 )
 def test_countries_carry_their_bureau_and_combatant_command(db, iso3, bureau, cocom):
     country = Country.objects.get(iso3=iso3)
@@ -33,8 +41,11 @@ def test_countries_carry_their_bureau_and_combatant_command(db, iso3, bureau, co
 def _history_names():
     data = Path(settings.DATA_DIR) / "history"
     names = set()
-    for fname, column in [("greenbook_military_1946_2019.csv", "country"), ("us_foreign_aid_country.csv", "country_name"),
-                          ("complete_schema_sample_taiwan_dod.csv", "Country Name")]:
+    for fname, column in [
+        ("greenbook_military_1946_2019.csv", "country"),
+        ("us_foreign_aid_country.csv", "country_name"),
+        ("complete_schema_sample_taiwan_dod.csv", "Country Name"),
+    ]:
         path = data / fname
         if not path.exists():
             pytest.skip(f"shared data file missing: {path}")
@@ -54,16 +65,30 @@ def test_every_recipient_name_in_the_shared_history_files_resolves(db):
 
 @pytest.mark.parametrize(
     ("name", "iso3"),
-    [("Burma (Myanmar)", "MMR"), ("Burma", "MMR"), ("Myanmar", "MMR"), ("Cote d'Ivoire", "CIV"), ("Côte d'Ivoire", "CIV"),
-     ("Korea, Democratic Republic", "PRK"), ("Congo (Kinshasa)", "COD"), ("Congo (Brazzaville)", "COG"),
-     ("West Bank/Gaza", "PSE"), ("Kosovo", "XKX"), ("Bolivia, Plurinational State of", "BOL"), ("ken", "KEN")],
+    [
+        ("Burma (Myanmar)", "MMR"),
+        ("Burma", "MMR"),
+        ("Myanmar", "MMR"),
+        ("Cote d'Ivoire", "CIV"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Korea, Democratic Republic", "PRK"),
+        ("Congo (Kinshasa)", "COD"),
+        ("Congo (Brazzaville)", "COG"),
+        ("West Bank/Gaza", "PSE"),
+        ("Kosovo", "XKX"),
+        ("Bolivia, Plurinational State of", "BOL"),
+        ("ken", "KEN"),
+    ],
 )
 def test_aliases_resolve_to_one_country(db, name, iso3):
     resolution = NameResolver.from_db().resolve(name)
     assert resolution.country is not None and resolution.country.iso3 == iso3
 
 
-@pytest.mark.parametrize(("name", "kind"), [("World (not specified)", "world"), ("Sub-Saharan Africa (not specified)", "region"), ("Soviet Union (former)", "former")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("World (not specified)", "world"), ("Sub-Saharan Africa (not specified)", "region"), ("Soviet Union (former)", "former")],
+)
 def test_pseudo_regions_stay_apart_from_countries(db, name, kind):
     resolution = NameResolver.from_db().resolve(name)
     assert resolution.country is None
@@ -86,7 +111,24 @@ def test_title10_catalog_holds_at_least_nineteen_coordinated_authorities(db):
 
 def test_clearing_offices_are_loaded(db):
     codes = set(Office.objects.filter(is_clearing_office=True).values_list("code", flat=True))
-    assert {"AF", "EAP", "EUR", "NEA", "SCA", "WHA", "DRL", "ISN", "INL", "CT", "PM/RSAT", "PM/SA", "PM/DDTC", "L", "F", "H"} <= codes
+    assert {
+        "AF",
+        "EAP",
+        "EUR",
+        "NEA",
+        "SCA",
+        "WHA",
+        "DRL",
+        "ISN",
+        "INL",
+        "CT",
+        "PM/RSAT",
+        "PM/SA",
+        "PM/DDTC",
+        "L",
+        "F",
+        "H",
+    } <= codes
 
 
 def test_a_reference_file_missing_a_column_is_rejected_naming_it_and_changes_nothing(db, tmp_path):

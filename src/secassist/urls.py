@@ -9,7 +9,7 @@ admin.site.site_title = "secassist admin"
 urlpatterns = [
     path("", include("secassist.web.urls")),
     path("", include("secassist.accounts.urls")),
-    path("audit/", include("secassist.audit.urls")),
+    path("audit/", include("secassist.web.audit_urls")),
     path("clearances/", include("secassist.clearances.urls")),
     path("funds/", include("secassist.budget.urls")),
     path("restrictions/", include("secassist.restrictions.urls")),

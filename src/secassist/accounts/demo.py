@@ -6,7 +6,7 @@ from typing import Any
 
 from .services import ensure_demo_user
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 — demo only; setup refuses demo data in production
 
 DEMO_USERS: list[tuple[str, str, str | None, str]] = [
     # username, role, office, what they do in the demo

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -52,6 +53,6 @@ class PermissionMapMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in MFA_EXEMPT_URL_NAMES:
             return None
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr,attr-defined]
             return None
         return redirect("mfa-verify")

@@ -17,7 +17,7 @@ from secassist.reference.models import Office
 from .models import ApiToken, User
 from .roles import Role
 
-TOKEN_PREFIX = "sa_"
+TOKEN_PREFIX = "sa_"  # noqa: S105 — a prefix, not a secret
 
 
 def _check_role(role: str) -> None:
@@ -36,8 +36,17 @@ def _office(code: str | None) -> Office | None:
 
 
 @transaction.atomic
-def create_user(*, acting_user: Any, username: str, role: str, office_code: str | None = None,
-                password: str | None = None, email: str = "", first_name: str = "", last_name: str = "") -> User:
+def create_user(
+    *,
+    acting_user: Any,
+    username: str,
+    role: str,
+    office_code: str | None = None,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
     _check_role(role)
     username = username.strip()
     if not username:
@@ -70,15 +79,25 @@ def ensure_demo_user(*, username: str, role: str, office_code: str | None, passw
     user.is_staff = user.is_superuser = role == Role.ADMIN
     user.set_password(password)  # demo passwords skip the validators on purpose: printed at start
     user.save()
-    record(actor=None, action="user.create", obj=user, after={"username": username, "role": role, "office": office_code}, reason="demo user")
+    record(
+        actor=None,
+        action="user.create",
+        obj=user,
+        after={"username": username, "role": role, "office": office_code},
+        reason="demo user",
+    )
     return user, True
 
 
 @transaction.atomic
 def create_token(*, acting_user: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), created_at=clock.now())
-    record(actor=acting_user, action="token.create", obj=token, after={"user": user.username, "name": name, "prefix": token.prefix})
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), created_at=clock.now()
+    )
+    record(
+        actor=acting_user, action="token.create", obj=token, after={"user": user.username, "name": name, "prefix": token.prefix}
+    )
     return token, key
 
 

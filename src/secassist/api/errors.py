@@ -22,9 +22,14 @@ def _field_of(loc: list[Any]) -> str:
 
 
 def describe_validation(errors: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-    details = [{"field": _field_of(list(e.get("loc", []))), "problem": e.get("msg", "invalid"),
-                **({"allowed": e["ctx"]["expected"]} if isinstance(e.get("ctx"), dict) and "expected" in e["ctx"] else {})}
-               for e in errors]
+    details = [
+        {
+            "field": _field_of(list(e.get("loc", []))),
+            "problem": e.get("msg", "invalid"),
+            **({"allowed": e["ctx"]["expected"]} if isinstance(e.get("ctx"), dict) and "expected" in e["ctx"] else {}),
+        }
+        for e in errors
+    ]
     message = "; ".join(f"{d['field']}: {d['problem']}" for d in details) or "invalid request"
     return message, details
 
@@ -45,8 +50,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return reply(request, 401, "unauthenticated",
-                     "authentication required: send 'Authorization: Bearer <token>' (create one with secassist create-token)")
+        return reply(
+            request,
+            401,
+            "unauthenticated",
+            "authentication required: send 'Authorization: Bearer <token>' (create one with secassist create-token)",
+        )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

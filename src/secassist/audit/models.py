@@ -26,9 +26,7 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Kept as text too, so the record reads the same even if the account is renamed.
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=100, db_index=True)

@@ -22,7 +22,9 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     last_id = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
         if event.prev_hash != prev_hash:
-            return ChainReport(False, checked, event.pk, "its prev_hash does not match the event before it (a row was removed or altered)")
+            return ChainReport(
+                False, checked, event.pk, "its prev_hash does not match the event before it (a row was removed or altered)"
+            )
         if digest_of(event, prev_hash) != event.hash:
             return ChainReport(False, checked, event.pk, "its contents do not match its hash (the row was altered)")
         prev_hash = event.hash
@@ -30,5 +32,10 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_event_id and head.last_event_id != last_id:
-        return ChainReport(False, checked, head.last_event_id, "the newest event recorded by the chain head is missing (rows were deleted from the end)")
+        return ChainReport(
+            False,
+            checked,
+            head.last_event_id,
+            "the newest event recorded by the chain head is missing (rows were deleted from the end)",
+        )
     return ChainReport(True, checked)

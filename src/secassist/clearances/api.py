@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from secassist.core.errors import InvalidInput
 
 from . import selectors, services
-from .models import Position
+from .models import ClearanceRequest, Position
 
 router = Router(tags=["clearances"])
 
@@ -34,16 +34,30 @@ class PositionIn(Schema):
     comments: str = ""
 
 
-def _out(c: object) -> dict[str, object]:
-    return {"id": c.pk, "subject_type": c.subject_type, "subject_id": c.subject_id, "subject_label": c.subject_label,  # type: ignore[attr-defined]
-            "office": c.office.code, "reason": c.reason, "due_on": c.due_on, "position": c.position,  # type: ignore[attr-defined]
-            "comments": c.comments, "decided_by": c.decided_by.username if c.decided_by else None,  # type: ignore[attr-defined]
-            "decided_at": c.decided_at}  # type: ignore[attr-defined]
+def _out(c: ClearanceRequest) -> dict[str, object]:
+    return {
+        "id": c.pk,
+        "subject_type": c.subject_type,
+        "subject_id": c.subject_id,
+        "subject_label": c.subject_label,  # type: ignore[attr-defined]
+        "office": c.office.code,
+        "reason": c.reason,
+        "due_on": c.due_on,
+        "position": c.position,  # type: ignore[attr-defined]
+        "comments": c.comments,
+        "decided_by": c.decided_by.username if c.decided_by else None,  # type: ignore[attr-defined]
+        "decided_at": c.decided_at,
+    }  # type: ignore[attr-defined]
 
 
 @router.get("/clearances", response=list[ClearanceOut], summary="Clearance requests, filterable by office and position")
-def list_clearances(request: HttpRequest, office: str | None = None, position: str | None = None,
-                    subject_type: str | None = None, subject_id: str | None = None) -> list[dict[str, object]]:
+def list_clearances(
+    request: HttpRequest,
+    office: str | None = None,
+    position: str | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+) -> list[dict[str, object]]:
     qs = selectors.visible_to(request.user)
     if position:
         if position not in Position.values:
@@ -63,5 +77,8 @@ def post_position(request: HttpRequest, clearance_id: int, payload: PositionIn) 
     clearance = selectors.visible_to(request.user).filter(pk=clearance_id).first()
     if clearance is None:
         raise Http404(f"no clearance {clearance_id}")
-    return _out(services.record_position(acting_user=request.user, clearance=clearance,
-                                         position=payload.position, comments=payload.comments))
+    return _out(
+        services.record_position(
+            acting_user=request.user, clearance=clearance, position=payload.position, comments=payload.comments
+        )
+    )

@@ -13,8 +13,11 @@ from .services import subject_key
 
 def for_subject(subject: models.Model) -> QuerySet[ClearanceRequest]:
     subject_type, subject_id = subject_key(subject)
-    return (ClearanceRequest.objects.filter(subject_type=subject_type, subject_id=subject_id)
-            .select_related("office", "decided_by").order_by("office__code"))
+    return (
+        ClearanceRequest.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .select_related("office", "decided_by")
+        .order_by("office__code")
+    )
 
 
 def summary_for_subject(subject: models.Model) -> dict[str, Any]:
@@ -28,7 +31,7 @@ def summary_for_subject(subject: models.Model) -> dict[str, Any]:
     }
 
 
-def for_office(office_id: int | None, *, open_only: bool = True) -> QuerySet[ClearanceRequest]:
+def for_office(office_id: int, *, open_only: bool = True) -> QuerySet[ClearanceRequest]:
     qs = ClearanceRequest.objects.filter(office_id=office_id).select_related("office")
     return qs.filter(position=Position.PENDING) if open_only else qs
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import models, transaction
 
@@ -47,12 +48,22 @@ def request_clearances(
             continue
         existing.add(office.pk)
         clearance = ClearanceRequest.objects.create(
-            subject_type=subject_type, subject_id=subject_id, subject_label=str(subject)[:300], subject_url=subject_url,
-            office=office, reason=reason[:300], requested_by=acting_user if getattr(acting_user, "pk", None) else None,
-            requested_at=clock.now(), due_on=due,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=str(subject)[:300],
+            subject_url=subject_url,
+            office=office,
+            reason=reason[:300],
+            requested_by=acting_user if getattr(acting_user, "pk", None) else None,
+            requested_at=clock.now(),
+            due_on=due,
         )
-        record(actor=acting_user, action="clearance.request", obj=clearance,
-               after={"office": office.code, "due_on": due, "reason": reason, "subject": f"{subject_type}:{subject_id}"})
+        record(
+            actor=acting_user,
+            action="clearance.request",
+            obj=clearance,
+            after={"office": office.code, "due_on": due, "reason": reason, "subject": f"{subject_type}:{subject_id}"},
+        )
         created.append(clearance)
     return created
 
@@ -72,7 +83,9 @@ def _may_respond(user: Any, clearance: ClearanceRequest) -> None:
 def record_position(*, acting_user: Any, clearance: ClearanceRequest, position: str, comments: str = "") -> ClearanceRequest:
     if position not in [p.value for p in DECIDED]:
         raise InvalidInput(
-            f"position must be one of {', '.join(p.value for p in DECIDED)}", field="position", value=position,
+            f"position must be one of {', '.join(p.value for p in DECIDED)}",
+            field="position",
+            value=position,
             allowed=[p.value for p in DECIDED],
         )
     if position in (Position.CLEAR_WITH_COMMENTS, Position.DO_NOT_CLEAR) and not comments.strip():
@@ -90,8 +103,13 @@ def record_position(*, acting_user: Any, clearance: ClearanceRequest, position: 
             current=clearance.position,
         )
     clearance.refresh_from_db()
-    record(actor=acting_user, action="clearance.position", obj=clearance,
-           before={"position": Position.PENDING}, after={"position": position, "comments": comments})
+    record(
+        actor=acting_user,
+        action="clearance.position",
+        obj=clearance,
+        before={"position": Position.PENDING},
+        after={"position": position, "comments": comments},
+    )
     return clearance
 
 
@@ -101,8 +119,14 @@ def withdraw_clearances(*, acting_user: Any, subject: models.Model, reason: str)
     pending = list(ClearanceRequest.objects.filter(subject_type=subject_type, subject_id=subject_id, position=Position.PENDING))
     for clearance in pending:
         ClearanceRequest.objects.filter(pk=clearance.pk, position=Position.PENDING).update(position=Position.WITHDRAWN)
-        record(actor=acting_user, action="clearance.withdraw", obj=clearance, before={"position": "pending"},
-               after={"position": "withdrawn"}, reason=reason)
+        record(
+            actor=acting_user,
+            action="clearance.withdraw",
+            obj=clearance,
+            before={"position": "pending"},
+            after={"position": "withdrawn"},
+            reason=reason,
+        )
     return len(pending)
 
 
@@ -114,6 +138,10 @@ def escalate_overdue(*, acting_user: Any = None, today: dt.date | None = None) -
     now = clock.now()
     for clearance in overdue:
         ClearanceRequest.objects.filter(pk=clearance.pk, escalated_at__isnull=True).update(escalated_at=now)
-        record(actor=acting_user, action="clearance.escalate", obj=clearance,
-               after={"due_on": clearance.due_on, "days_overdue": (today - clearance.due_on).days})
+        record(
+            actor=acting_user,
+            action="clearance.escalate",
+            obj=clearance,
+            after={"due_on": clearance.due_on, "days_overdue": (today - clearance.due_on).days},
+        )
     return len(overdue)

@@ -20,7 +20,7 @@ def clearance_list(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "mine")
     qs = selectors.visible_to(request.user)
     if scope == "mine":
-        qs = qs.filter(office_id=request.user.office_id, position=Position.PENDING)  # type: ignore[union-attr]
+        qs = qs.filter(office_id=getattr(request.user, "office_id", None) or 0, position=Position.PENDING)
     elif scope == "overdue":
         qs = qs.filter(position=Position.PENDING, due_on__lt=clock.today())
     page = Paginator(qs.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
@@ -34,13 +34,24 @@ def clearance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.record_position(acting_user=request.user, clearance=clearance,
-                                     position=request.POST.get("position", ""), comments=request.POST.get("comments", ""))
+            services.record_position(
+                acting_user=request.user,
+                clearance=clearance,
+                position=request.POST.get("position", ""),
+                comments=request.POST.get("comments", ""),
+            )
             messages.success(request, f"{clearance.office.code}'s position was recorded.")
             return redirect("clearances:detail", pk=clearance.pk)
         except DomainError as exc:
             error = exc.message
-    return render(request, "clearances/detail.html", {
-        "clearance": clearance, "positions": [(p.value, p.label) for p in DECIDED], "error": error,
-        "can_respond": clearance.is_open and (request.user.role == "admin" or request.user.office_id == clearance.office_id),  # type: ignore[union-attr]
-    }, status=422 if error else 200)
+    return render(
+        request,
+        "clearances/detail.html",
+        {
+            "clearance": clearance,
+            "positions": [(p.value, p.label) for p in DECIDED],
+            "error": error,
+            "can_respond": clearance.is_open and (request.user.role == "admin" or request.user.office_id == clearance.office_id),  # type: ignore[union-attr]
+        },
+        status=422 if error else 200,
+    )

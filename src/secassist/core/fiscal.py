@@ -38,9 +38,7 @@ class FiscalYear:
             )
         year = int(text)
         if not MIN_FY <= year <= MAX_FY:
-            raise InvalidInput(
-                f"{field} must be between {MIN_FY} and {MAX_FY}", field=field, value=value
-            )
+            raise InvalidInput(f"{field} must be between {MIN_FY} and {MAX_FY}", field=field, value=value)
         return cls(year)
 
     @property

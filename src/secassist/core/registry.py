@@ -7,8 +7,9 @@ country page. Lower layers never import higher ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,6 @@ class Registry:
         if all(c.label != count.label for c in self.home_counts):
             self.home_counts.append(count)
             self.home_counts.sort(key=lambda c: c.order)
-
 
     def add_home_panel(self, panel: HomePanel) -> None:
         if all(p.name != panel.name for p in self.home_panels):

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from secassist.core.errors import InvalidInput
 
 from . import selectors
-from .models import Bureau, Cocom
+from .models import Bureau, Cocom, Country
 
 router = Router(tags=["reference"])
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
@@ -43,10 +43,17 @@ class AuthorityOut(Schema):
     source: str
 
 
-def _country_out(country: object) -> dict[str, object]:
+def _country_out(country: Country) -> dict[str, object]:
     c = country
-    return {"iso3": c.iso3, "iso2": c.iso2, "name": c.name, "bureau": c.bureau, "cocom": c.cocom,  # type: ignore[attr-defined]
-            "un_region": c.un_region, "aliases": [a.alias for a in c.aliases.all()]}  # type: ignore[attr-defined]
+    return {
+        "iso3": c.iso3,
+        "iso2": c.iso2,
+        "name": c.name,
+        "bureau": c.bureau,
+        "cocom": c.cocom,  # type: ignore[attr-defined]
+        "un_region": c.un_region,
+        "aliases": [a.alias for a in c.aliases.all()],
+    }  # type: ignore[attr-defined]
 
 
 @router.get("/countries", response=list[CountryOut], summary="Countries with bureau, COCOM and aliases")

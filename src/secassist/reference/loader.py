@@ -4,9 +4,10 @@ shared public files read in place. Idempotent: a second run changes nothing."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pycountry
 from django.conf import settings
@@ -99,8 +100,14 @@ def load_countries(summary: LoadSummary, data_dir: Path, product_dir: Path) -> N
     cocoms = {r["iso3"]: r["cocom"] for r in read_csv(cocom_path, ["iso3", "cocom"])}
     extra = read_csv(product_dir / "reference/country_extra.csv", ["iso3", "iso2", "name", "un_region", "un_subregion", "source"])
     rows = [
-        {"iso3": r["alpha-3"], "iso2": r["alpha-2"], "name": r["name"], "un_region": r["region"], "un_subregion": r["sub-region"],
-         "source": "ISO 3166-1 via lukes/ISO-3166-Countries-with-Regional-Codes (shared data)"}
+        {
+            "iso3": r["alpha-3"],
+            "iso2": r["alpha-2"],
+            "name": r["name"],
+            "un_region": r["region"],
+            "un_subregion": r["sub-region"],
+            "source": "ISO 3166-1 via lukes/ISO-3166-Countries-with-Regional-Codes (shared data)",
+        }
         for r in iso_rows
     ] + [dict(r) for r in extra]
     for line, r in enumerate(rows, start=2):
@@ -109,20 +116,37 @@ def load_countries(summary: LoadSummary, data_dir: Path, product_dir: Path) -> N
         if bureau not in Bureau.values:
             bureau = ""
         cocom = _choice(cocoms.get(iso3, ""), Cocom, "cocom", cocom_path, line)
-        upsert(summary, Country, {"iso3": iso3}, {
-            "iso2": r["iso2"], "name": r["name"], "un_region": r["un_region"], "un_subregion": r["un_subregion"],
-            "bureau": bureau, "cocom": cocom, "source": r["source"],
-        })
+        upsert(
+            summary,
+            Country,
+            {"iso3": iso3},
+            {
+                "iso2": r["iso2"],
+                "name": r["name"],
+                "un_region": r["un_region"],
+                "un_subregion": r["un_subregion"],
+                "bureau": bureau,
+                "cocom": cocom,
+                "source": r["source"],
+            },
+        )
 
 
 def load_pseudo_regions(summary: LoadSummary, product_dir: Path) -> None:
     path = product_dir / "reference/pseudo_regions.csv"
     for line, r in enumerate(read_csv(path, ["name", "kind", "code", "bureau", "note", "source"]), start=2):
-        upsert(summary, PseudoRegion, {"name": r["name"]}, {
-            "kind": _choice(r["kind"], PseudoRegion.Kind, "kind", path, line),
-            "code": r["code"], "bureau": _choice(r["bureau"], Bureau, "bureau", path, line),
-            "note": r["note"], "source": r["source"],
-        })
+        upsert(
+            summary,
+            PseudoRegion,
+            {"name": r["name"]},
+            {
+                "kind": _choice(r["kind"], PseudoRegion.Kind, "kind", path, line),
+                "code": r["code"],
+                "bureau": _choice(r["bureau"], Bureau, "bureau", path, line),
+                "note": r["note"],
+                "source": r["source"],
+            },
+        )
 
 
 def load_aliases(summary: LoadSummary, data_dir: Path, product_dir: Path) -> None:
@@ -141,26 +165,46 @@ def load_aliases(summary: LoadSummary, data_dir: Path, product_dir: Path) -> Non
     for r in read_csv(data_dir / BUREAU_FILE, ["country_code", "country_name", "is_aggregate_or_former"]):
         country = countries.get(r["country_code"])
         if country and normalise_name(r["country_name"]) != normalise_name(country.name):
-            wanted.setdefault(normalise_name(r["country_name"]), (r["country_name"], country, None, "ForeignAssistance.gov spelling"))
+            wanted.setdefault(
+                normalise_name(r["country_name"]), (r["country_name"], country, None, "ForeignAssistance.gov spelling")
+            )
     for line, r in enumerate(read_csv(path, ["alias", "iso3", "pseudo_region", "source"]), start=2):
         country = countries.get(r["iso3"]) if r["iso3"] else None
         region = pseudo.get(r["pseudo_region"]) if r["pseudo_region"] else None
         if (country is None) == (region is None):
             raise ImportRejected(
                 f"{path.name} line {line}: alias {r['alias']!r} must name exactly one known iso3 or pseudo_region",
-                path=str(path), line=line, field="iso3",
+                path=str(path),
+                line=line,
+                field="iso3",
             )
         wanted[normalise_name(r["alias"])] = (r["alias"], country, region, r["source"])
     for key, (alias, country, region, source) in wanted.items():
-        upsert(summary, CountryAlias, {"normalized": key}, {"alias": alias, "country": country, "pseudo_region": region, "source": source})
+        upsert(
+            summary,
+            CountryAlias,
+            {"normalized": key},
+            {"alias": alias, "country": country, "pseudo_region": region, "source": source},
+        )
 
 
 def load_simple(summary: LoadSummary, product_dir: Path) -> None:
     path = product_dir / "reference/title22_accounts.csv"
-    cols = ["code", "name", "treasury_symbol", "years_available", "reobligation_years", "cancellation_years",
-            "obligating_event", "administering_bureau", "citation", "notes", "source"]
+    cols = [
+        "code",
+        "name",
+        "treasury_symbol",
+        "years_available",
+        "reobligation_years",
+        "cancellation_years",
+        "obligating_event",
+        "administering_bureau",
+        "citation",
+        "notes",
+        "source",
+    ]
     for r in read_csv(path, cols):
-        values = {k: r[k] for k in cols if k != "code"}
+        values: dict[str, Any] = {k: r[k] for k in cols if k != "code"}
         for k in ("years_available", "reobligation_years", "cancellation_years"):
             values[k] = int(values[k])
         upsert(summary, Title22Account, {"code": r["code"]}, values)
@@ -169,14 +213,34 @@ def load_simple(summary: LoadSummary, product_dir: Path) -> None:
     path = product_dir / "reference/committees.csv"
     for r in read_csv(path, ["code", "name", "chamber", "parent", "jurisdiction"]):
         parent = Committee.objects.get(code=r["parent"]) if r["parent"] else None
-        upsert(summary, Committee, {"code": r["code"]}, {"name": r["name"], "chamber": r["chamber"], "parent": parent, "jurisdiction": r["jurisdiction"]})
+        upsert(
+            summary,
+            Committee,
+            {"code": r["code"]},
+            {"name": r["name"], "chamber": r["chamber"], "parent": parent, "jurisdiction": r["jurisdiction"]},
+        )
 
 
 def load_authorities(summary: LoadSummary, product_dir: Path) -> None:
     path = product_dir / "reference/title10_authorities.csv"
-    cols = ["code", "citation", "name", "state_role", "requires_secstate_concurrence", "role_detail", "cn_days_before",
-            "cn_clock", "caps", "reporting", "program_codes", "inherits_title22_bars", "inherits_citation",
-            "coordinated_by_title10_team", "confidence", "source"]
+    cols = [
+        "code",
+        "citation",
+        "name",
+        "state_role",
+        "requires_secstate_concurrence",
+        "role_detail",
+        "cn_days_before",
+        "cn_clock",
+        "caps",
+        "reporting",
+        "program_codes",
+        "inherits_title22_bars",
+        "inherits_citation",
+        "coordinated_by_title10_team",
+        "confidence",
+        "source",
+    ]
     for line, r in enumerate(read_csv(path, cols), start=2):
         values: dict[str, Any] = {k: r[k] for k in cols if k != "code"}
         values["state_role"] = _choice(r["state_role"], Authority.StateRole, "state_role", path, line)
@@ -191,11 +255,20 @@ def load_offices(summary: LoadSummary, product_dir: Path) -> None:
     cols = ["code", "name", "kind", "parent", "is_clearing_office", "is_regional_bureau", "description", "source"]
     for line, r in enumerate(read_csv(path, cols), start=2):
         parent = Office.objects.get(code=r["parent"]) if r["parent"] else None
-        upsert(summary, Office, {"code": r["code"]}, {
-            "name": r["name"], "kind": _choice(r["kind"], Office.Kind, "kind", path, line), "parent": parent,
-            "is_clearing_office": BOOL[r["is_clearing_office"]], "is_regional_bureau": BOOL[r["is_regional_bureau"]],
-            "description": r["description"], "source": r["source"],
-        })
+        upsert(
+            summary,
+            Office,
+            {"code": r["code"]},
+            {
+                "name": r["name"],
+                "kind": _choice(r["kind"], Office.Kind, "kind", path, line),
+                "parent": parent,
+                "is_clearing_office": BOOL[r["is_clearing_office"]],
+                "is_regional_bureau": BOOL[r["is_regional_bureau"]],
+                "description": r["description"],
+                "source": r["source"],
+            },
+        )
 
 
 def load_reference(*, acting_user: Any = None, data_dir: Path | None = None, product_dir: Path | None = None) -> LoadSummary:
@@ -208,6 +281,13 @@ def load_reference(*, acting_user: Any = None, data_dir: Path | None = None, pro
         load_aliases(summary, data_dir, product_dir)
         load_simple(summary, product_dir)
         if summary.created or summary.updated:
-            record(actor=acting_user, action="reference.load", object_type="reference", object_id="all",
-                   object_repr="reference data", after=summary.as_dict(), reason=f"loaded from {product_dir} and {data_dir}")
+            record(
+                actor=acting_user,
+                action="reference.load",
+                object_type="reference",
+                object_id="all",
+                object_repr="reference data",
+                after=summary.as_dict(),
+                reason=f"loaded from {product_dir} and {data_dir}",
+            )
     return summary

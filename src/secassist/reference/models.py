@@ -45,7 +45,10 @@ class Office(models.Model):
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
 
-    locally_edited = models.BooleanField(default=False, help_text="Corrected by an administrator; load-reference leaves it as edited")
+    locally_edited = models.BooleanField(
+        default=False, help_text="Corrected by an administrator; load-reference leaves it as edited"
+    )
+
     class Meta:
         ordering = ["code"]
 
@@ -63,7 +66,10 @@ class Country(models.Model):
     cocom = models.CharField(max_length=10, choices=Cocom.choices, blank=True)
     source = models.CharField(max_length=300, blank=True)
 
-    locally_edited = models.BooleanField(default=False, help_text="Corrected by an administrator; load-reference leaves it as edited")
+    locally_edited = models.BooleanField(
+        default=False, help_text="Corrected by an administrator; load-reference leaves it as edited"
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "countries"
@@ -88,7 +94,10 @@ class PseudoRegion(models.Model):
     note = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
 
-    locally_edited = models.BooleanField(default=False, help_text="Corrected by an administrator; load-reference leaves it as edited")
+    locally_edited = models.BooleanField(
+        default=False, help_text="Corrected by an administrator; load-reference leaves it as edited"
+    )
+
     class Meta:
         ordering = ["name"]
 
@@ -110,7 +119,10 @@ class CountryAlias(models.Model):
         verbose_name_plural = "country aliases"
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(country__isnull=False, pseudo_region__isnull=True) | models.Q(country__isnull=True, pseudo_region__isnull=False)),
+                condition=(
+                    models.Q(country__isnull=False, pseudo_region__isnull=True)
+                    | models.Q(country__isnull=True, pseudo_region__isnull=False)
+                ),
                 name="alias_points_to_one_target",
             )
         ]
@@ -124,15 +136,22 @@ class Title22Account(models.Model):
     name = models.CharField(max_length=200)
     treasury_symbol = models.CharField(max_length=40, blank=True)
     years_available = models.PositiveSmallIntegerField(help_text="Default years of availability for new obligations")
-    reobligation_years = models.PositiveSmallIntegerField(default=4, help_text="Title IV deobligation/reobligation window after expiry")
-    cancellation_years = models.PositiveSmallIntegerField(default=5, help_text="31 U.S.C. 1552: years after expiry until cancellation")
+    reobligation_years = models.PositiveSmallIntegerField(
+        default=4, help_text="Title IV deobligation/reobligation window after expiry"
+    )
+    cancellation_years = models.PositiveSmallIntegerField(
+        default=5, help_text="31 U.S.C. 1552: years after expiry until cancellation"
+    )
     obligating_event = models.CharField(max_length=200)
     administering_bureau = models.CharField(max_length=60)
     citation = models.CharField(max_length=300)
     notes = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
 
-    locally_edited = models.BooleanField(default=False, help_text="Corrected by an administrator; load-reference leaves it as edited")
+    locally_edited = models.BooleanField(
+        default=False, help_text="Corrected by an administrator; load-reference leaves it as edited"
+    )
+
     class Meta:
         ordering = ["code"]
 
@@ -170,7 +189,10 @@ class Authority(models.Model):
     source = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
 
-    locally_edited = models.BooleanField(default=False, help_text="Corrected by an administrator; load-reference leaves it as edited")
+    locally_edited = models.BooleanField(
+        default=False, help_text="Corrected by an administrator; load-reference leaves it as edited"
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name_plural = "authorities"
@@ -190,7 +212,10 @@ class Committee(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subcommittees")
     jurisdiction = models.CharField(max_length=200, blank=True)
 
-    locally_edited = models.BooleanField(default=False, help_text="Corrected by an administrator; load-reference leaves it as edited")
+    locally_edited = models.BooleanField(
+        default=False, help_text="Corrected by an administrator; load-reference leaves it as edited"
+    )
+
     class Meta:
         ordering = ["code"]
 

@@ -5,35 +5,47 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 NAV: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Security Assistance", [
-        ("Funds (FMF, IMET, PKO)", "budget:overview"),
-        ("653(a) reports", "budget:report-653a-list"),
-        ("Restrictions check", "restrictions:check"),
-        ("Waiver register", "restrictions:waivers"),
-        ("Congressional notifications", "congress:list"),
-        ("Statutory calendar", "congress:calendar"),
-    ]),
-    ("Title 10", [
-        ("Proposals", "title10:list"),
-        ("Pipeline dashboard", "title10:dashboard"),
-        ("Assurances", "title10:assurances"),
-        ("Authorities", "web:authorities"),
-    ]),
-    ("Defense Sector Plans", [
-        ("Plan reviews", "plans:list"),
-        ("Posture changes", "plans:posture"),
-        ("Engagements & 3D WG", "plans:engagements"),
-    ]),
-    ("Countries", [
-        ("All countries", "web:countries"),
-    ]),
+    (
+        "Security Assistance",
+        [
+            ("Funds (FMF, IMET, PKO)", "budget:overview"),
+            ("653(a) reports", "budget:report-653a-list"),
+            ("Restrictions check", "restrictions:check"),
+            ("Waiver register", "restrictions:waivers"),
+            ("Congressional notifications", "congress:list"),
+            ("Statutory calendar", "congress:calendar"),
+        ],
+    ),
+    (
+        "Title 10",
+        [
+            ("Proposals", "title10:list"),
+            ("Pipeline dashboard", "title10:dashboard"),
+            ("Assurances", "title10:assurances"),
+            ("Authorities", "web:authorities"),
+        ],
+    ),
+    (
+        "Defense Sector Plans",
+        [
+            ("Plan reviews", "plans:list"),
+            ("Posture changes", "plans:posture"),
+            ("Engagements & 3D WG", "plans:engagements"),
+        ],
+    ),
+    (
+        "Countries",
+        [
+            ("All countries", "web:countries"),
+        ],
+    ),
 ]
 
 
 def build_nav() -> list[dict[str, object]]:
-    sections = []
+    sections: list[dict[str, object]] = []
     for title, links in NAV:
-        items = []
+        items: list[dict[str, str]] = []
         for label, name in links:
             try:
                 items.append({"label": label, "url": reverse(name)})

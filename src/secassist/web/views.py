@@ -17,7 +17,11 @@ from secassist.reference.models import Authority, Bureau, Cocom, Country
 def home(request: HttpRequest) -> HttpResponse:
     counts: list[dict[str, Any]] = [
         {"label": "Countries", "value": Country.objects.count(), "url_name": "web:countries"},
-        {"label": "Title 10 authorities", "value": Authority.objects.filter(is_active=True).count(), "url_name": "web:authorities"},
+        {
+            "label": "Title 10 authorities",
+            "value": Authority.objects.filter(is_active=True).count(),
+            "url_name": "web:authorities",
+        },
         {"label": "Users", "value": get_user_model().objects.filter(is_active=True).count(), "url_name": None},
         {"label": "Audit events", "value": AuditEvent.objects.count(), "url_name": "audit:trail"},
     ]
@@ -26,7 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:
-    """Personal work lists contributed by the apps (e.g. my clearances, my action items); each panel template reads its data from `panel`."""
+    """Personal work lists contributed by the apps (my clearances, my action items …).
+
+    Each panel template reads its data from `panel`."""
     panels = []
     for panel in registry.home_panels:
         ctx = panel.context(request.user)
@@ -40,12 +46,21 @@ def countries(request: HttpRequest) -> HttpResponse:
     bureau = request.GET.get("bureau", "")
     cocom = request.GET.get("cocom", "")
     q = request.GET.get("q", "").strip()[:80]
-    qs = selectors.countries(bureau=bureau if bureau in Bureau.values else None,
-                             cocom=cocom if cocom in Cocom.values else None, q=q)
-    return render(request, "web/countries.html", {
-        "countries": qs, "bureaus": Bureau.choices, "cocoms": Cocom.choices,
-        "bureau": bureau, "cocom": cocom, "q": q,
-    })
+    qs = selectors.countries(
+        bureau=bureau if bureau in Bureau.values else None, cocom=cocom if cocom in Cocom.values else None, q=q
+    )
+    return render(
+        request,
+        "web/countries.html",
+        {
+            "countries": qs,
+            "bureaus": Bureau.choices,
+            "cocoms": Cocom.choices,
+            "bureau": bureau,
+            "cocom": cocom,
+            "q": q,
+        },
+    )
 
 
 @capability("view")
@@ -67,7 +82,12 @@ def authorities(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"status": 400, "title": "Bad request", "message": "The request could not be understood."}, status=400)
+    return render(
+        request,
+        "web/error.html",
+        {"status": 400, "title": "Bad request", "message": "The request could not be understood."},
+        status=400,
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -76,8 +96,18 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"status": 404, "title": "Page not found", "message": "There is no such page or record, or you may not see it."}, status=404)
+    return render(
+        request,
+        "web/error.html",
+        {"status": 404, "title": "Page not found", "message": "There is no such page or record, or you may not see it."},
+        status=404,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error.html", {"status": 500, "title": "Something went wrong", "message": "The error has been logged. Nothing was changed."}, status=500)
+    return render(
+        request,
+        "web/error.html",
+        {"status": 500, "title": "Something went wrong", "message": "The error has been logged. Nothing was changed."},
+        status=500,
+    )

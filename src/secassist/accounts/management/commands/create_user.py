@@ -23,7 +23,12 @@ class Command(BaseCommand):
     @domain_errors_exit
     def handle(self, *args: Any, **options: Any) -> None:
         password = sys.stdin.readline().rstrip("\n") if options["password_stdin"] else None
-        user = create_user(acting_user=system_user(), username=options["username"], role=options["role"],
-                           office_code=options["office"], password=password, email=options["email"])
-        self.stdout.write(f"created user {user.username} ({user.role_label}"
-                          f"{', ' + user.office.code if user.office else ''})")
+        user = create_user(
+            acting_user=system_user(),
+            username=options["username"],
+            role=options["role"],
+            office_code=options["office"],
+            password=password,
+            email=options["email"],
+        )
+        self.stdout.write(f"created user {user.username} ({user.role_label}{', ' + user.office.code if user.office else ''})")

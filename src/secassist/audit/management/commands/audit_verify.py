@@ -14,7 +14,6 @@ class Command(BaseCommand):
         report = verify_chain()
         if not report.ok:
             raise CommandError(
-                f"audit chain broken at event #{report.broken_at}: {report.problem} "
-                f"({report.checked} events verified before it)"
+                f"audit chain broken at event #{report.broken_at}: {report.problem} ({report.checked} events verified before it)"
             )
         self.stdout.write(f"audit chain intact: {report.checked} events verified")

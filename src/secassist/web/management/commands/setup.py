@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from secassist.core.cli import domain_errors_exit
 from secassist.accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users, demo_admin
+from secassist.core.cli import domain_errors_exit
 from secassist.core.registry import registry
 
 
@@ -35,6 +35,6 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, _, office, what in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {what}" + (f" [{office}]" if office else ""))

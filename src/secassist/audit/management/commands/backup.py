@@ -29,6 +29,12 @@ class Command(BaseCommand):
             dest.close()
         else:
             with gzip.open(target, "wt", encoding="utf-8") as fh:
-                call_command("dumpdata", "--natural-foreign", "--exclude=contenttypes", "--exclude=auth.permission",
-                             "--exclude=sessions", stdout=fh)
+                call_command(
+                    "dumpdata",
+                    "--natural-foreign",
+                    "--exclude=contenttypes",
+                    "--exclude=auth.permission",
+                    "--exclude=sessions",
+                    stdout=fh,
+                )
         self.stdout.write(f"backup written to {target} ({target.stat().st_size:,} bytes)")

@@ -38,9 +38,14 @@ class Command(BaseCommand):
             call_command("loaddata", str(source), verbosity=0)
         report = verify_chain()
         with transaction.atomic():
-            record(actor=None, action="system.restore", object_type="database", object_id="default",
-                   after={"from": str(source), "audit_chain_ok": report.ok})
-        self.stdout.write(f"restored from {source}; audit chain {'intact' if report.ok else 'BROKEN at #%s' % report.broken_at}")
+            record(
+                actor=None,
+                action="system.restore",
+                object_type="database",
+                object_id="default",
+                after={"from": str(source), "audit_chain_ok": report.ok},
+            )
+        self.stdout.write(f"restored from {source}; audit chain {'intact' if report.ok else f'BROKEN at #{report.broken_at}'}")
 
     @staticmethod
     def _check_sqlite(source: Path) -> None:
