@@ -19,9 +19,9 @@ def _raw(sql, params=()):
     """Tamper as a database administrator would: disable the append-only trigger, then write."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_change")
+            cur.execute("SET LOCAL session_replication_role = replica")  # triggers off for this transaction
             cur.execute(sql, params)
-            cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_change")
+            cur.execute("SET LOCAL session_replication_role = DEFAULT")
         else:
             cur.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
             cur.execute(sql, params)
