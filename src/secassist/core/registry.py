@@ -28,6 +28,13 @@ class DemoStep:
 
 
 @dataclass(frozen=True)
+class ReferenceStep:
+    name: str
+    order: int
+    run: Callable[..., Any]  # run(*, acting_user) -> dict summary; idempotent; product data every install needs
+
+
+@dataclass(frozen=True)
 class CountrySection:
     name: str
     order: int
@@ -56,6 +63,7 @@ class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
     exporters: dict[str, Importer] = field(default_factory=dict)
     demo_steps: list[DemoStep] = field(default_factory=list)
+    reference_steps: list[ReferenceStep] = field(default_factory=list)
     country_sections: list[CountrySection] = field(default_factory=list)
     home_counts: list[HomeCount] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
@@ -71,6 +79,11 @@ class Registry:
         if all(s.name != step.name for s in self.demo_steps):
             self.demo_steps.append(step)
             self.demo_steps.sort(key=lambda s: s.order)
+
+    def add_reference_step(self, step: ReferenceStep) -> None:
+        if all(s.name != step.name for s in self.reference_steps):
+            self.reference_steps.append(step)
+            self.reference_steps.sort(key=lambda s: s.order)
 
     def add_country_section(self, section: CountrySection) -> None:
         if all(s.name != section.name for s in self.country_sections):

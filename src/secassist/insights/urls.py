@@ -1,4 +1,8 @@
-"""Pages of the insights app (namespace "insights"). Every view declares its capability."""
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
