@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from secassist.accounts.permissions import capability
-
 from secassist.audit.selectors import search_events
 
 
