@@ -5,3 +5,33 @@ class BudgetConfig(AppConfig):
     name = "secassist.budget"
     label = "budget"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Title 22 funds"
+
+    def ready(self) -> None:
+        from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, registry
+
+        from . import demo, importers, tables, views
+
+        registry.add_importer(
+            Importer(
+                "greenbook",
+                "USAID Greenbook military obligations FY1946-2019 (CSV)",
+                importers.import_greenbook,
+                importers.greenbook_path,
+            )
+        )
+        registry.add_importer(
+            Importer(
+                "fa-country",
+                "ForeignAssistance.gov country summary (CSV), transaction types kept apart",
+                importers.import_fa_country,
+                importers.fa_country_path,
+            )
+        )
+        for kind, (help_text, _) in tables.EXPORTS.items():
+            registry.add_exporter(Importer(kind, help_text, tables.run_export(kind)))
+        registry.add_demo_step(DemoStep("Title 22 funds: history and a current-year demo", 100, demo.run))
+        # The context returns None to hide the section (as the registry documents).
+        section = views.country_section_context
+        registry.add_country_section(CountrySection("Title 22 funds", 100, "budget/_country_section.html", section))  # type: ignore[arg-type]
+        registry.add_home_count(HomeCount("653(a) reports overdue", 100, views.overdue_653a_count, "budget:report-653a-list"))

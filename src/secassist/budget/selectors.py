@@ -1,0 +1,338 @@
+"""Reads of Title 22 funds: overviews, tables, deadlines and the public history.
+
+Everything here reads the maintained balances (never the ledger) except a line's own history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from secassist.core import clock
+
+from . import rules
+from .models import (
+    ZERO,
+    Allocation,
+    Appropriation,
+    Balance,
+    Earmark,
+    HistoricalAmount,
+    HistoryImport,
+    HistorySource,
+    LedgerEntry,
+)
+
+DEADLINE_653A_DAYS = 30  # 22 U.S.C. 2413(a): within 30 days of enactment
+EXPIRING_DAYS = 90
+
+GREENBOOK_CAVEAT = (
+    "Greenbook amounts of $10,000,000 or more were rounded to two significant figures by the source package "
+    "(meflynn/greenbook, built from USAID's Greenbook); amounts under $10 M are exact. Figures are obligations in "
+    "current U.S. dollars, FY1946–2019."
+)
+FA_CAVEAT = (
+    "ForeignAssistance.gov country summary (downloaded 2022), all accounts combined; transaction types are kept apart and "
+    "never added together. FY2021–2022 are incomplete (reporting lag)."
+)
+PSEUDO_CAVEAT = "Regional and 'not specified' recipients carry real money and count in totals, but are not countries."
+TQ_CAVEAT = "FY1976 includes the transition quarter (July–September 1976) as a separate row ('1976tq')."
+PROGRAMS = ("FMF", "IMET", "PKO")
+
+
+# ---------------------------------------------------------------- appropriations and lines
+
+
+def appropriations(*, fiscal_year: int | None = None, account: str | None = None) -> QuerySet[Appropriation]:
+    qs = Appropriation.objects.select_related("account", "report_653a").annotate(lines=Count("allocations"))
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    if account:
+        qs = qs.filter(account__code=account)
+    return qs.order_by("-fiscal_year", "account__code", "id")
+
+
+def totals_of(appr_ids: list[int]) -> dict[int, Balance]:
+    return {b.appropriation_id: b for b in Balance.objects.filter(appropriation_id__in=appr_ids, allocation__isnull=True)}
+
+
+def allocation_rows(appropriation: Appropriation) -> list[Allocation]:
+    return list(
+        Allocation.objects.filter(appropriation=appropriation)
+        .select_related("balance", "country", "pseudo_region", "account")
+        .order_by("recipient_name", "purpose")
+    )
+
+
+def allocations(
+    *, fiscal_year: int | None = None, account: str | None = None, country: str | None = None
+) -> QuerySet[Allocation]:
+    qs = Allocation.objects.select_related("balance", "country", "pseudo_region", "account", "appropriation")
+    if fiscal_year:
+        qs = qs.filter(appropriation__fiscal_year=fiscal_year)
+    if account:
+        qs = qs.filter(account__code=account)
+    if country:
+        qs = qs.filter(country__iso3=country.upper())
+    return qs.order_by("-appropriation__fiscal_year", "account__code", "recipient_name")
+
+
+def earmark_compliance(
+    appropriation: Appropriation, rows: list[Allocation] | None = None, total: Balance | None = None
+) -> list[rules.Compliance]:
+    rows = rows if rows is not None else allocation_rows(appropriation)
+    total = total or Balance.objects.get(appropriation=appropriation, allocation__isnull=True)
+    lines = [rules.LineView(a.pk, a.country_id, a.purpose, a.balance.allocated) for a in rows]
+    earmarks = Earmark.objects.filter(appropriation=appropriation).select_related("country")
+    return [
+        rules.compliance(
+            rules.EarmarkView(e.pk, e.kind, e.country_id, e.purpose, e.amount, e.citation, str(e)), lines, total.appropriated
+        )
+        for e in earmarks
+    ]
+
+
+def line_entries(allocation: Allocation) -> QuerySet[LedgerEntry]:
+    return (
+        LedgerEntry.objects.filter(Q(allocation=allocation) | Q(to_allocation=allocation))
+        .select_related("allocation", "to_allocation", "reverses")
+        .order_by("-id")
+    )
+
+
+def appropriation_entries(appropriation: Appropriation) -> QuerySet[LedgerEntry]:
+    return (
+        LedgerEntry.objects.filter(appropriation=appropriation)
+        .select_related("allocation", "to_allocation", "reverses")
+        .order_by("-id")
+    )
+
+
+# ---------------------------------------------------------------- overview
+
+
+def overview(fiscal_year: int) -> dict[str, Any]:
+    """Per account for one FY: appropriated, allocated, obligated, disbursed and what is expiring."""
+    today = clock.today()
+    horizon = today + dt.timedelta(days=EXPIRING_DAYS)
+    apprs = list(appropriations(fiscal_year=fiscal_year))
+    totals = totals_of([a.pk for a in apprs])
+    by_account: dict[str, dict[str, Any]] = {}
+    for appr in apprs:
+        bal = totals.get(appr.pk)
+        row = by_account.setdefault(
+            appr.account.code,
+            {
+                "account": appr.account.code,
+                "name": appr.account.name,
+                **{k: ZERO for k in ("appropriated", "allocated", "obligated", "disbursed", "expiring")},
+            },
+        )
+        if bal is None:
+            continue
+        for k in ("appropriated", "allocated", "obligated", "disbursed"):
+            row[k] += getattr(bal, k)
+        if today <= appr.obligation_period_end <= horizon:
+            row["expiring"] += bal.appropriated - bal.obligated
+    rows = sorted(by_account.values(), key=lambda r: r["account"])
+    return {
+        "fiscal_year": fiscal_year,
+        "rows": rows,
+        "appropriations": apprs,
+        "totals": totals,
+        "deadlines": [deadline_653a(a, today) for a in apprs if a.is_653a_subject],
+    }
+
+
+def fiscal_years() -> list[int]:
+    years = set(Appropriation.objects.values_list("fiscal_year", flat=True).distinct())
+    years.add(clock.today().year + (1 if clock.today().month >= 10 else 0))
+    return sorted(years, reverse=True)
+
+
+def deadline_653a(appropriation: Appropriation, today: dt.date | None = None) -> dict[str, Any]:
+    today = today or clock.today()
+    due = appropriation.enacted_on + dt.timedelta(days=DEADLINE_653A_DAYS)
+    report = getattr(appropriation, "report_653a", None) if hasattr(appropriation, "report_653a") else None
+    submitted = report.submitted_on if report else None
+    if submitted:
+        late = (submitted - due).days
+        status = f"submitted {submitted:%Y-%m-%d}" + (f", {late} days late" if late > 0 else ", on time")
+    else:
+        left = (due - today).days
+        status = f"{left} days remaining" if left >= 0 else f"{-left} days overdue"
+    return {
+        "appropriation": appropriation,
+        "enacted_on": appropriation.enacted_on,
+        "due_on": due,
+        "submitted_on": submitted,
+        "days_remaining": (due - today).days if not submitted else None,
+        "overdue": not submitted and today > due,
+        "status": status,
+    }
+
+
+def lines_653a(appropriation: Appropriation) -> list[dict[str, Any]]:
+    """The country x account table: each recipient with its allocated amount (non-zero lines)."""
+    rows = []
+    for a in allocation_rows(appropriation):
+        if a.balance.allocated == 0:
+            continue
+        rows.append(
+            {
+                "recipient": a.recipient_name,
+                "iso3": a.iso3,
+                "kind": a.get_recipient_kind_display(),
+                "purpose": a.purpose,
+                "account": a.account.code,
+                "amount": a.balance.allocated,
+            }
+        )
+    return rows
+
+
+def report_653a_list() -> list[dict[str, Any]]:
+    today = clock.today()
+    return [deadline_653a(a, today) for a in appropriations() if a.is_653a_subject]
+
+
+# ---------------------------------------------------------------- expiring funds
+
+
+def expiring(*, days: int = EXPIRING_DAYS, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """What stops accepting new obligations, closes its reobligation window, or cancels in the next `days`."""
+    today = today or clock.today()
+    horizon = today + dt.timedelta(days=days)
+    events = (
+        ("obligation period ends", "obligation_period_end"),
+        ("reobligation window closes", "reobligation_window_end"),
+        ("account cancels", "cancellation_date"),
+    )
+    q = Q()
+    for _, field in events:
+        q |= Q(**{f"{field}__gte": today, f"{field}__lte": horizon})
+    apprs = list(Appropriation.objects.filter(q).select_related("account"))
+    totals = totals_of([a.pk for a in apprs])
+    out = []
+    for appr in apprs:
+        bal = totals.get(appr.pk)
+        for label, field in events:
+            day = getattr(appr, field)
+            if today <= day <= horizon and bal is not None:
+                at_stake = (
+                    bal.appropriated - bal.obligated
+                    if field == "obligation_period_end"
+                    else (
+                        bal.deobligated - bal.reobligated
+                        if field == "reobligation_window_end"
+                        else bal.appropriated - bal.disbursed
+                    )
+                )
+                out.append(
+                    {"appropriation": appr, "event": label, "on": day, "days_left": (day - today).days, "amount": at_stake}
+                )
+    return sorted(out, key=lambda r: (r["on"], r["appropriation"].account.code))
+
+
+# ---------------------------------------------------------------- history
+
+
+def history_imports() -> dict[str, HistoryImport]:
+    return {h.source: h for h in HistoryImport.objects.all()}
+
+
+def history_obligations(*, program: str, fiscal_year: int, country: str | None = None) -> dict[str, Any]:
+    """The contract of GET /api/v1/history/obligations (amounts as Decimals; the API stringifies)."""
+    qs = HistoricalAmount.objects.filter(
+        source=HistorySource.GREENBOOK, program=program, fiscal_year=fiscal_year, transition_quarter=False
+    )
+    if country:
+        qs = qs.filter(country__iso3=country.upper())
+    by_country = (
+        qs.filter(country__isnull=False)
+        .values("country__iso3", "country__name")
+        .annotate(amount=Sum("amount_current"))
+        .order_by()
+    )
+    by_region = (
+        qs.filter(country__isnull=True)
+        .values("recipient_name", "pseudo_region__name")
+        .annotate(amount=Sum("amount_current"))
+        .order_by()
+    )
+    countries: list[dict[str, Any]] = sorted(
+        ({"iso3": r["country__iso3"], "name": r["country__name"], "amount": r["amount"]} for r in by_country if r["amount"]),
+        key=lambda r: (-r["amount"], r["name"]),
+    )
+    regions: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in by_region:
+        regions[r["pseudo_region__name"] or r["recipient_name"]] += r["amount"] or ZERO
+    pseudo: list[dict[str, Any]] = sorted(
+        ({"name": k, "amount": v} for k, v in regions.items() if v), key=lambda r: (-r["amount"], r["name"])
+    )
+    countries_total = sum((c["amount"] for c in countries), ZERO)
+    total = countries_total + sum((p["amount"] for p in pseudo), ZERO)
+    caveats = [GREENBOOK_CAVEAT, PSEUDO_CAVEAT]
+    loaded = HistoryImport.objects.filter(source=HistorySource.GREENBOOK).first()
+    if loaded is None:
+        caveats.append("The Greenbook file has not been imported into this installation (secassist import greenbook).")
+    elif not 1946 <= fiscal_year <= 2019:
+        caveats.append(f"The Greenbook covers FY1946–2019; FY{fiscal_year} is outside it.")
+    rounded = qs.filter(rounded=True).exists() if loaded else False
+    if rounded:
+        caveats.append("Some amounts in this answer are rounded (≥ $10M, two significant figures).")
+    return {
+        "program": program,
+        "fiscal_year": fiscal_year,
+        "source": HistorySource.GREENBOOK.label,
+        "total": total,
+        "countries_total": countries_total,
+        "countries": countries,
+        "pseudo_regions": pseudo,
+        "caveats": caveats,
+    }
+
+
+def country_history(country_id: int) -> list[dict[str, Any]]:
+    """Greenbook obligations by FY and program for one country (for the country-page chart)."""
+    rows = (
+        HistoricalAmount.objects.filter(source=HistorySource.GREENBOOK, country_id=country_id)
+        .values("fiscal_year", "program")
+        .annotate(amount=Sum("amount_current"))
+        .order_by("fiscal_year", "program")
+    )
+    return [
+        {
+            "fiscal_year": r["fiscal_year"],
+            "program": r["program"] if r["program"] in PROGRAMS else "Other military",
+            "amount": float(r["amount"]),
+        }
+        for r in rows
+    ]
+
+
+def country_fa_summary(country_id: int) -> list[dict[str, Any]]:
+    rows = (
+        HistoricalAmount.objects.filter(source=HistorySource.FA_COUNTRY, country_id=country_id)
+        .values("fiscal_year", "transaction_type")
+        .annotate(amount=Sum("amount_current"))
+        .order_by("-fiscal_year", "transaction_type")
+    )
+    return [dict(r) for r in rows[:60]]
+
+
+def history_rows(
+    *, source: str, program: str = "", fiscal_year: int | None = None, country: str = ""
+) -> QuerySet[HistoricalAmount]:
+    qs = HistoricalAmount.objects.filter(source=source).select_related("country", "pseudo_region")
+    if program:
+        qs = qs.filter(program=program)
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    if country:
+        qs = qs.filter(country__iso3=country.upper())
+    return qs.order_by("fiscal_year", "transition_quarter", "recipient_name", "line_no")

@@ -1,0 +1,806 @@
+"""Every write on Title 22 funds. Keyword-only, acting user first, atomic, audited.
+
+Money moves only through `post_entry` (and `reverse_entry`, which posts the mirror image): it
+locks the appropriation's total balance row and the line rows (SELECT … FOR UPDATE on
+PostgreSQL; SQLite serialises writers), checks every rule against the locked numbers, appends
+the ledger entry and writes the new balances in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from secassist.accounts.access import require
+from secassist.audit.services import record
+from secassist.core import clock
+from secassist.core.errors import Conflict, InvalidInput, RuleViolation
+from secassist.core.fiscal import FiscalYear, cancellation_date, period_of_availability_end
+from secassist.core.money import to_money
+from secassist.core.registry import registry
+from secassist.reference.models import Country, PseudoRegion, Title22Account
+
+from . import rules, workflow
+from .models import (
+    STAGES,
+    ZERO,
+    Allocation,
+    AllocationStatus,
+    Appropriation,
+    AppropriationKind,
+    Balance,
+    Earmark,
+    EarmarkKind,
+    EntryType,
+    LedgerEntry,
+    RecipientKind,
+    Report653a,
+)
+
+LINE_TYPES = frozenset(EntryType.values) - {"appropriate", "expire", "cancel"}
+MOVEMENTS = frozenset({"allocate", "reallocate", "reprogram"})
+
+
+def violation(code: str, message: str, remedy: str, **data: Any) -> RuleViolation:
+    """A refusal outside the posting rules, worded like them: code, numbers, citation, what would pass."""
+    return RuleViolation(
+        f"{code}: {message}. To pass: {remedy}.", code=code, citation=rules.RULES[code][1], remedy=remedy, **data
+    )
+
+
+def raise_first(results: list[rules.RuleResult]) -> None:
+    errors = [r for r in results if r.severity == "error"]
+    if errors:
+        first = errors[0]
+        raise RuleViolation(
+            f"{first.code}: {first.message}. To pass: {first.remedy}.",
+            code=first.code,
+            citation=first.citation,
+            remedy=first.remedy,
+            **first.data,
+        )
+
+
+def _choice(value: str, choices: Any, field: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(
+            f"{field} must be one of {', '.join(choices.values)}", field=field, value=value, allowed=list(choices.values)
+        )
+    return value
+
+
+def _date(value: Any, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"{field} must be a date as YYYY-MM-DD", field=field, value=value) from None
+
+
+def _text(value: str, field: str, *, required: bool = True, max_length: int = 300) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"{field} is required", field=field)
+    if len(value) > max_length:
+        raise InvalidInput(f"{field} must be at most {max_length} characters", field=field)
+    return value
+
+
+# ---------------------------------------------------------------- appropriations
+
+
+def computed_dates(account: Title22Account, fiscal_year: int, years_available: int) -> dict[str, dt.date]:
+    """Dates from the account's editable years fields (reference data), never constants."""
+    period_end = period_of_availability_end(fiscal_year, years_available)
+    return {
+        "obligation_period_end": period_end,
+        "reobligation_window_end": FiscalYear(FiscalYear.of(period_end).year + account.reobligation_years).end,
+        "cancellation_date": cancellation_date(period_end, years_after_expiry=account.cancellation_years),
+    }
+
+
+@transaction.atomic
+def create_appropriation(
+    *,
+    acting_user: Any,
+    account: str,
+    fiscal_year: Any,
+    public_law: str,
+    amount: Any,
+    enacted_on: Any,
+    section: str = "",
+    kind: str = AppropriationKind.FULL_YEAR,
+    years_available: int | None = None,
+    program_code: str = "",
+    notes: str = "",
+) -> Appropriation:
+    require(acting_user, "budget.edit")
+    acct = Title22Account.objects.filter(code=str(account).upper()).first()
+    if acct is None:
+        codes = list(Title22Account.objects.values_list("code", flat=True))
+        raise InvalidInput(f"account must be one of {', '.join(codes)}", field="account", value=account, allowed=codes)
+    fy = FiscalYear.parse(fiscal_year).year
+    years = acct.years_available if years_available in (None, "") else int(years_available)  # type: ignore[arg-type]
+    if not 1 <= years <= 10:
+        raise InvalidInput("years_available must be between 1 and 10", field="years_available", value=years)
+    appr = Appropriation(
+        account=acct,
+        fiscal_year=fy,
+        kind=_choice(kind, AppropriationKind, "kind"),
+        public_law=_text(public_law, "public_law", max_length=60),
+        section=_text(section, "section", required=False, max_length=120),
+        enacted_on=_date(enacted_on, "enacted_on"),
+        amount=to_money(amount),
+        years_available=years,
+        program_code=_text(program_code, "program_code", required=False, max_length=10),
+        notes=notes or "",
+        created_at=clock.now(),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        **computed_dates(acct, fy, years),
+    )
+    if Appropriation.objects.filter(account=acct, fiscal_year=fy, public_law=appr.public_law, section=appr.section).exists():
+        raise Conflict(f"FY{fy} {acct.code} under {appr.public_law} {appr.section} is already recorded", field="public_law")
+    appr.save()
+    Balance.objects.create(appropriation=appr, updated_at=clock.now())
+    record(actor=acting_user, action="budget.appropriation.create", obj=appr, after=_appr_dict(appr))
+    if appr.amount > 0:
+        post_entry(
+            acting_user=acting_user,
+            appropriation=appr,
+            entry_type="appropriate",
+            amount=appr.amount,
+            effective_on=min(appr.enacted_on, clock.today()),
+            document_type="Public law",
+            document_ref=appr.public_law,
+            reason="enacted appropriation",
+        )
+    return appr
+
+
+def _appr_dict(appr: Appropriation) -> dict[str, Any]:
+    return {
+        "account": appr.account.code,
+        "fiscal_year": appr.fiscal_year,
+        "kind": appr.kind,
+        "public_law": appr.public_law,
+        "section": appr.section,
+        "enacted_on": appr.enacted_on,
+        "amount": appr.amount,
+        "years_available": appr.years_available,
+        "obligation_period_end": appr.obligation_period_end,
+        "reobligation_window_end": appr.reobligation_window_end,
+        "cancellation_date": appr.cancellation_date,
+    }
+
+
+@transaction.atomic
+def update_appropriation_dates(
+    *,
+    acting_user: Any,
+    appropriation: Appropriation,
+    reason: str,
+    obligation_period_end: Any = None,
+    reobligation_window_end: Any = None,
+    cancellation_date: Any = None,
+) -> Appropriation:
+    """Correct the computed dates when an act says otherwise (e.g. a two-year IMET portion)."""
+    require(acting_user, "budget.edit")
+    reason = _text(reason, "reason", max_length=2000)
+    appr = Appropriation.objects.select_for_update().get(pk=appropriation.pk)
+    before = _appr_dict(appr)
+    for field, value in (
+        ("obligation_period_end", obligation_period_end),
+        ("reobligation_window_end", reobligation_window_end),
+        ("cancellation_date", cancellation_date),
+    ):
+        if value not in (None, ""):
+            setattr(appr, field, _date(value, field))
+    if not appr.obligation_period_end <= appr.reobligation_window_end <= appr.cancellation_date:
+        raise InvalidInput(
+            "dates must be in order: obligation period end ≤ reobligation window end ≤ cancellation date",
+            field="reobligation_window_end",
+        )
+    appr.save(update_fields=["obligation_period_end", "reobligation_window_end", "cancellation_date"])
+    record(actor=acting_user, action="budget.appropriation.dates", obj=appr, before=before, after=_appr_dict(appr), reason=reason)
+    return appr
+
+
+@transaction.atomic
+def add_earmark(
+    *,
+    acting_user: Any,
+    appropriation: Appropriation,
+    kind: str,
+    amount: Any,
+    citation: str,
+    country: str = "",
+    purpose: str = "",
+    notes: str = "",
+) -> Earmark:
+    require(acting_user, "budget.edit")
+    ctry = None
+    if country:
+        ctry = Country.objects.filter(iso3=country.strip().upper()).first()
+        if ctry is None:
+            raise InvalidInput(f"country {country!r} is not a known ISO3 code", field="country", value=country)
+    purpose = _text(purpose, "purpose", required=False, max_length=200)
+    if ctry is None and not purpose:
+        raise InvalidInput("an earmark names a country or a purpose (or both)", field="country")
+    earmark = Earmark.objects.create(
+        appropriation=appropriation,
+        kind=_choice(kind, EarmarkKind, "kind"),
+        country=ctry,
+        purpose=purpose,
+        amount=to_money(amount),
+        citation=_text(citation, "citation"),
+        notes=notes or "",
+        created_at=clock.now(),
+    )
+    record(
+        actor=acting_user,
+        action="budget.earmark.create",
+        obj=earmark,
+        after={
+            "appropriation": appropriation.pk,
+            "kind": earmark.kind,
+            "country": ctry.iso3 if ctry else "",
+            "purpose": purpose,
+            "amount": earmark.amount,
+            "citation": earmark.citation,
+        },
+    )
+    return earmark
+
+
+# ---------------------------------------------------------------- allocations
+
+
+def resolve_recipient(kind: str, recipient: str) -> dict[str, Any]:
+    kind = _choice(kind, RecipientKind, "recipient_kind")
+    recipient = _text(recipient, "recipient", max_length=200)
+    if kind == RecipientKind.COUNTRY:
+        ctry = Country.objects.filter(iso3=recipient.upper()).first()
+        if ctry is None:
+            raise InvalidInput(f"recipient {recipient!r} is not a known ISO3 country code", field="recipient", value=recipient)
+        return {"country": ctry, "pseudo_region": None, "recipient_name": ctry.name}
+    if kind == RecipientKind.PSEUDO_REGION:
+        region = (
+            PseudoRegion.objects.filter(name=recipient).first() or PseudoRegion.objects.filter(code=recipient.upper()).first()
+        )
+        if region is None:
+            raise InvalidInput(
+                f"recipient {recipient!r} is not a known regional program (pseudo-region)", field="recipient", value=recipient
+            )
+        return {"country": None, "pseudo_region": region, "recipient_name": region.name}
+    return {"country": None, "pseudo_region": None, "recipient_name": recipient}
+
+
+@transaction.atomic
+def create_allocation(
+    *,
+    acting_user: Any,
+    appropriation: Appropriation,
+    recipient_kind: str,
+    recipient: str,
+    amount: Any = "0",
+    purpose: str = "",
+    notification_required: bool = True,
+    effective_on: Any = None,
+    reason: str = "",
+    earmark_override: bool = False,
+) -> Allocation:
+    require(acting_user, "budget.edit")
+    who = resolve_recipient(recipient_kind, recipient)
+    purpose = _text(purpose, "purpose", required=False, max_length=200)
+    value = to_money(amount)
+    if Allocation.objects.filter(
+        appropriation=appropriation, recipient_kind=recipient_kind, recipient_name=who["recipient_name"], purpose=purpose
+    ).exists():
+        raise Conflict(
+            f"{who['recipient_name']} already has a line{' for ' + purpose if purpose else ''} in {appropriation}; "
+            "allocate more to that line",
+            field="recipient",
+        )
+    allocation = Allocation.objects.create(
+        appropriation=appropriation,
+        account_id=appropriation.account_id,
+        recipient_kind=recipient_kind,
+        purpose=purpose,
+        notification_required=bool(notification_required),
+        created_at=clock.now(),
+        **who,
+    )
+    Balance.objects.create(appropriation=appropriation, allocation=allocation, updated_at=clock.now())
+    record(
+        actor=acting_user,
+        action="budget.allocation.create",
+        obj=allocation,
+        after={
+            "appropriation": appropriation.pk,
+            "recipient": who["recipient_name"],
+            "kind": recipient_kind,
+            "purpose": purpose,
+            "notification_required": allocation.notification_required,
+        },
+    )
+    if value > 0:
+        post_entry(
+            acting_user=acting_user,
+            appropriation=appropriation,
+            allocation=allocation,
+            entry_type="allocate",
+            amount=value,
+            effective_on=effective_on,
+            reason=reason or "initial allocation",
+            earmark_override=earmark_override,
+        )
+    return allocation
+
+
+@transaction.atomic
+def set_notification(*, acting_user: Any, allocation: Allocation, required: bool, cleared: bool, reason: str) -> Allocation:
+    """The CN gate's fallback flags (used while the congress app does not provide the gate)."""
+    require(acting_user, "budget.edit")
+    reason = _text(reason, "reason", max_length=2000)
+    before = {"notification_required": allocation.notification_required, "notification_cleared": allocation.notification_cleared}
+    Allocation.objects.filter(pk=allocation.pk).update(notification_required=required, notification_cleared=cleared)
+    allocation.notification_required, allocation.notification_cleared = required, cleared
+    record(
+        actor=acting_user,
+        action="budget.allocation.notification",
+        obj=allocation,
+        before=before,
+        after={"notification_required": required, "notification_cleared": cleared},
+        reason=reason,
+    )
+    if cleared:
+        workflow.advance(
+            acting_user=acting_user,
+            allocation=allocation,
+            to_status=AllocationStatus.NOTIFIED,
+            reason="congressional notification cleared",
+        )
+    return allocation
+
+
+@transaction.atomic
+def change_status(*, acting_user: Any, allocation: Allocation, to_status: str, reason: str = "") -> Allocation:
+    require(acting_user, "budget.edit")
+    _choice(to_status, AllocationStatus, "status")
+    if to_status == AllocationStatus.WITHDRAWN:
+        bal = Balance.objects.select_for_update().get(allocation=allocation)
+        if bal.allocated != 0:
+            raise violation(
+                "BUD-016",
+                f"{allocation.recipient_name} still holds {rules.money(bal.allocated)}",
+                "reallocate the money before withdrawing the line",
+                allocated=bal.allocated,
+            )
+    return workflow.transition(acting_user=acting_user, allocation=allocation, to_status=to_status, reason=reason)
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+def _values(balance: Balance) -> dict[str, Decimal]:
+    return {s: getattr(balance, s) for s in STAGES}
+
+
+def _lock(appropriation: Appropriation, *allocations: Allocation | None) -> tuple[Balance, dict[int, Balance]]:
+    """Lock the total row first, then the line rows in id order: one order for every writer, no deadlock."""
+    total = Balance.objects.select_for_update().get(appropriation=appropriation, allocation__isnull=True)
+    ids = sorted({a.pk for a in allocations if a is not None})
+    lines = {
+        b.allocation_id: b for b in Balance.objects.select_for_update().filter(allocation_id__in=ids).order_by("allocation_id")
+    }
+    return total, lines  # type: ignore[return-value]
+
+
+def _validate_request(
+    appr: Appropriation, entry_type: str, allocation: Allocation | None, to_allocation: Allocation | None
+) -> None:
+    if entry_type in LINE_TYPES and allocation is None:
+        raise InvalidInput(f"a '{entry_type}' entry is posted on an allocation line", field="allocation")
+    if entry_type not in LINE_TYPES and allocation is not None:
+        raise InvalidInput(f"a '{entry_type}' entry is posted on the appropriation, not on a line", field="allocation")
+    for field, line in (("allocation", allocation), ("to_allocation", to_allocation)):
+        if line is not None and line.appropriation_id != appr.pk:
+            raise InvalidInput(
+                f"{field} belongs to another appropriation; reallocation between appropriations is a transfer", field=field
+            )
+    if to_allocation is not None and entry_type not in ("reallocate", "reprogram"):
+        raise InvalidInput("to_allocation is only used by reallocate and reprogram", field="to_allocation")
+    if to_allocation is not None and allocation is not None and to_allocation.pk == allocation.pk:
+        raise InvalidInput("a reallocation needs two different lines", field="to_allocation")
+
+
+def _cn_gate(allocation: Allocation, amount: Decimal, on: dt.date) -> list[rules.RuleResult]:
+    gate = registry.service("congress.obligation_gate")
+    if gate is not None:
+        gate(allocation=allocation, amount=amount, on_date=on)  # raises RuleViolation (CN-0xx) when not covered
+        return []
+    return rules.check_cn_flags(
+        required=allocation.notification_required,
+        cleared=allocation.notification_cleared,
+        name=allocation.recipient_name,
+        amount=amount,
+    )
+
+
+def restriction_verdict(allocation: Allocation, on: dt.date | None = None) -> dict[str, Any] | None:
+    """The restrictions app's verdict for a country line, or None (not a country, or app absent)."""
+    check = registry.service("restrictions.check")
+    if check is None or allocation.country is None:
+        return None
+    result = check(
+        country=allocation.country.iso3,
+        program=allocation.appropriation.account.code,
+        fiscal_year=allocation.appropriation.fiscal_year,
+        on_date=on or clock.today(),
+    )
+    return result.as_dict() if hasattr(result, "as_dict") else dict(result)
+
+
+def _restrictions(line: Allocation, on: dt.date) -> list[rules.RuleResult]:
+    verdict = restriction_verdict(line, on)
+    return rules.check_restriction(verdict, country=line.recipient_name) if verdict else []
+
+
+def _is_obligating(account: str, entry_type: str) -> bool:
+    return entry_type in ("obligate", "reobligate") or (account == "FMF" and entry_type == "apportion")
+
+
+def _line_views(appr: Appropriation, deltas: dict[int, Decimal]) -> tuple[list[rules.LineView], list[rules.LineView]]:
+    rows = Balance.objects.filter(appropriation=appr, allocation__isnull=False).values_list(
+        "allocation_id", "allocation__country_id", "allocation__purpose", "allocated"
+    )
+    before = [rules.LineView(i, c, p, a) for i, c, p, a in rows]
+    after = [rules.LineView(v.id, v.country_id, v.purpose, v.allocated + deltas.get(v.id, ZERO)) for v in before]
+    return before, after
+
+
+def _earmark_views(appr: Appropriation) -> list[rules.EarmarkView]:
+    return [
+        rules.EarmarkView(e.pk, e.kind, e.country_id, e.purpose, e.amount, e.citation, str(e))
+        for e in Earmark.objects.filter(appropriation=appr).select_related("country")
+    ]
+
+
+@transaction.atomic
+def post_entry(
+    *,
+    acting_user: Any,
+    appropriation: Appropriation,
+    entry_type: str,
+    amount: Any,
+    allocation: Allocation | None = None,
+    to_allocation: Allocation | None = None,
+    effective_on: Any = None,
+    document_type: str = "",
+    document_ref: str = "",
+    reason: str = "",
+    earmark_override: bool = False,
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
+    require(acting_user, "budget.edit")
+    _choice(entry_type, EntryType, "entry_type")
+    value = to_money(amount)
+    if value <= 0:
+        raise InvalidInput("amount must be more than zero; corrections are reversing entries", field="amount", value=amount)
+    on = clock.today() if effective_on in (None, "") else _date(effective_on, "effective_on")
+    if on > clock.today():
+        raise InvalidInput("effective_on must not be in the future", field="effective_on", value=on)
+    reason = (reason or "").strip()
+    if earmark_override and not reason:
+        raise InvalidInput("an earmark override needs a reason", field="reason")
+    appr = Appropriation.objects.select_related("account").get(pk=appropriation.pk)
+    _validate_request(appr, entry_type, allocation, to_allocation)
+    account = appr.account.code
+    dates = rules.Dates(appr.obligation_period_end, appr.reobligation_window_end, appr.cancellation_date, appr.cancelled_recorded)
+    results = rules.check_dates(dates, entry_type, on, is_reversal=reverses is not None)
+    if reverses is None:
+        results = rules.check_account(account, entry_type, document_type, document_ref) + results
+        if allocation is not None:
+            results += rules.check_status(allocation.status, entry_type, allocation.recipient_name)
+    raise_first(results)
+
+    total, lines = _lock(appr, allocation, to_allocation)
+    effect = rules.effect_of(entry_type, value, account=account, has_target=to_allocation is not None)
+    if reverses is not None:
+        effect = effect.negated()
+    after_total = rules.apply(_values(total), effect.total)
+    results = rules.check_totals(after_total, value)
+    after_lines: dict[int, dict[str, Decimal]] = {}
+    for line, deltas in ((allocation, effect.line), (to_allocation, effect.to_line)):
+        if line is not None:
+            after_lines[line.pk] = rules.apply(_values(lines[line.pk]), deltas)
+            results += rules.check_line(line.recipient_name, account, entry_type, after_lines[line.pk], value)
+    raise_first(results)
+
+    if reverses is None:
+        results = _policy_checks(appr, account, entry_type, value, on, allocation, to_allocation)
+        raise_first(results)
+    overridden = _earmark_checks(appr, entry_type, effect, allocation, to_allocation, earmark_override, reverses)
+    flags = _flags_634a(appr, entry_type, value, allocation, to_allocation, after_lines) if reverses is None else []
+
+    entry = LedgerEntry.objects.create(
+        appropriation=appr,
+        allocation=allocation,
+        to_allocation=to_allocation,
+        entry_type=entry_type,
+        amount=value,
+        effective_on=on,
+        posted_at=clock.now(),
+        document_type=_text(document_type, "document_type", required=False, max_length=40),
+        document_ref=_text(document_ref, "document_ref", required=False, max_length=120),
+        actor=acting_user if getattr(acting_user, "pk", None) else None,
+        actor_username=getattr(acting_user, "username", "") or "system",
+        reason=reason,
+        reverses=reverses,
+        earmark_override=bool(overridden),
+        flags=flags,
+    )
+    _write_balances(total, after_total, lines, after_lines)
+    record(
+        actor=acting_user,
+        action="budget.reverse" if reverses else "budget.post",
+        obj=entry,
+        reason=reason,
+        after={
+            "entry_type": entry_type,
+            "amount": value,
+            "effective_on": on,
+            "appropriation": appr.pk,
+            "allocation": allocation.pk if allocation else None,
+            "to_allocation": to_allocation.pk if to_allocation else None,
+            "document": f"{document_type} {document_ref}".strip(),
+            "reverses": reverses.pk if reverses else None,
+            "flags": flags,
+        },
+    )
+    if overridden:
+        record(
+            actor=acting_user,
+            action="budget.earmark_override",
+            obj=entry,
+            reason=reason,
+            after={"overridden": [r.as_dict() for r in overridden]},
+        )
+    if reverses is None and allocation is not None and entry_type in workflow.AFTER_POSTING:
+        workflow.advance(
+            acting_user=acting_user,
+            allocation=allocation,
+            to_status=workflow.AFTER_POSTING[entry_type],
+            reason=f"{entry_type} entry #{entry.pk}",
+        )
+    return entry
+
+
+def _policy_checks(
+    appr: Appropriation,
+    account: str,
+    entry_type: str,
+    value: Decimal,
+    on: dt.date,
+    allocation: Allocation | None,
+    to_allocation: Allocation | None,
+) -> list[rules.RuleResult]:
+    """The rules that ask another app (CN gate, restrictions) — only for money moving towards a country."""
+    results: list[rules.RuleResult] = []
+    if allocation is not None and _is_obligating(account, entry_type):
+        results += _cn_gate(allocation, value, on)
+    target = to_allocation if entry_type in ("reallocate", "reprogram") else allocation
+    towards_country = entry_type == "allocate" or (entry_type in MOVEMENTS and to_allocation is not None)
+    if target is not None and (towards_country or _is_obligating(account, entry_type)):
+        results += _restrictions(target, on)
+    return results
+
+
+def _earmark_checks(
+    appr: Appropriation,
+    entry_type: str,
+    effect: rules.Effect,
+    allocation: Allocation | None,
+    to_allocation: Allocation | None,
+    override: bool,
+    reverses: LedgerEntry | None,
+) -> list[rules.RuleResult]:
+    if entry_type not in MOVEMENTS:
+        return []
+    earmarks = _earmark_views(appr)
+    if not earmarks:
+        return []
+    deltas: dict[int, Decimal] = {}
+    if allocation is not None:
+        deltas[allocation.pk] = effect.line.get("allocated", ZERO)
+    if to_allocation is not None:
+        deltas[to_allocation.pk] = effect.to_line.get("allocated", ZERO)
+    before, after = _line_views(appr, deltas)
+    total = Balance.objects.get(appropriation=appr, allocation__isnull=True)
+    found = rules.check_earmarks(earmarks, before, after, total.appropriated, entry_type if reverses is None else "reversal")
+    if found and not override:
+        raise_first(found)
+    return found
+
+
+def _flags_634a(
+    appr: Appropriation,
+    entry_type: str,
+    value: Decimal,
+    allocation: Allocation | None,
+    to_allocation: Allocation | None,
+    after_lines: dict[int, dict[str, Decimal]],
+) -> list[dict[str, Any]]:
+    if entry_type not in ("reallocate", "reprogram") or to_allocation is None or allocation is None:
+        return []
+    flag = rules.section_634a_flag(
+        amount=value,
+        target_name=to_allocation.recipient_name,
+        baseline=to_allocation.baseline_653a,
+        allocated_after=after_lines[to_allocation.pk]["allocated"],
+        source_name=allocation.recipient_name,
+    )
+    return [flag.as_dict()] if flag else []
+
+
+def _write_balances(
+    total: Balance, after_total: dict[str, Decimal], lines: dict[int, Balance], after_lines: dict[int, dict[str, Decimal]]
+) -> None:
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            Balance.objects.filter(pk=total.pk).update(**after_total, entries=total.entries + 1, updated_at=now)
+            for alloc_id, values in after_lines.items():
+                bal = lines[alloc_id]
+                Balance.objects.filter(pk=bal.pk).update(**values, entries=bal.entries + 1, updated_at=now)
+    except IntegrityError as exc:  # the database constraints caught what the rules should have: refuse, never corrupt
+        raise violation(
+            "BUD-017",
+            f"the balances would break a ledger invariant ({exc}); nothing was posted",
+            "post an amount the line's balances allow",
+        ) from None
+
+
+@transaction.atomic
+def reverse_entry(*, acting_user: Any, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """A correction: the mirror image of `entry`, checked like any posting (it may not overdraw)."""
+    require(acting_user, "budget.edit")
+    reason = _text(reason, "reason", max_length=2000)
+    if entry.reverses_id is not None:
+        raise violation(
+            "BUD-017", f"entry #{entry.pk} is itself a reversal", "post the original entry again instead", entry=entry.pk
+        )
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise violation(
+            "BUD-017", f"entry #{entry.pk} has already been reversed", "nothing: the correction exists", entry=entry.pk
+        )
+    try:
+        with transaction.atomic():
+            return post_entry(
+                acting_user=acting_user,
+                appropriation=entry.appropriation,
+                entry_type=entry.entry_type,
+                amount=entry.amount,
+                allocation=entry.allocation,
+                to_allocation=entry.to_allocation,
+                effective_on=clock.today(),
+                document_type=entry.document_type,
+                document_ref=entry.document_ref,
+                reason=reason,
+                reverses=entry,
+                earmark_override=True,
+            )
+    except IntegrityError:
+        raise violation(
+            "BUD-017", f"entry #{entry.pk} has already been reversed", "nothing: the correction exists", entry=entry.pk
+        ) from None
+
+
+@transaction.atomic
+def record_expiry(*, acting_user: Any, appropriation: Appropriation) -> Appropriation:
+    """Record that the obligation period ended: the unobligated balance is now expired."""
+    require(acting_user, "budget.edit")
+    appr = Appropriation.objects.select_for_update().get(pk=appropriation.pk)
+    if clock.today() <= appr.obligation_period_end:
+        raise violation(
+            "BUD-004",
+            f"FY{appr.fiscal_year} {appr.account.code} is available for obligation until {appr.obligation_period_end:%Y-%m-%d}",
+            "record the expiry after that date",
+            obligation_period_end=appr.obligation_period_end,
+        )
+    if appr.expired_recorded:
+        return appr
+    total = Balance.objects.get(appropriation=appr, allocation__isnull=True)
+    unobligated = total.appropriated - total.obligated
+    if unobligated > 0:
+        post_entry(
+            acting_user=acting_user,
+            appropriation=appr,
+            entry_type="expire",
+            amount=unobligated,
+            effective_on=appr.obligation_period_end + dt.timedelta(days=1),
+            reason="obligation period ended",
+        )
+    Appropriation.objects.filter(pk=appr.pk).update(expired_recorded=True)
+    record(actor=acting_user, action="budget.appropriation.expire", obj=appr, after={"unobligated_expired": unobligated})
+    appr.expired_recorded = True
+    return appr
+
+
+@transaction.atomic
+def record_cancellation(*, acting_user: Any, appropriation: Appropriation) -> Appropriation:
+    """31 U.S.C. 1552(a): the account closes; every remaining balance is cancelled."""
+    require(acting_user, "budget.edit")
+    appr = Appropriation.objects.select_for_update().get(pk=appropriation.pk)
+    if clock.today() < appr.cancellation_date:
+        raise violation(
+            "BUD-005",
+            f"FY{appr.fiscal_year} {appr.account.code} cancels on {appr.cancellation_date:%Y-%m-%d}",
+            "record the cancellation on or after that date",
+            cancellation_date=appr.cancellation_date,
+        )
+    if appr.cancelled_recorded:
+        return appr
+    total = Balance.objects.get(appropriation=appr, allocation__isnull=True)
+    remaining = total.appropriated - total.disbursed
+    if remaining > 0:
+        post_entry(
+            acting_user=acting_user,
+            appropriation=appr,
+            entry_type="cancel",
+            amount=remaining,
+            effective_on=appr.cancellation_date,
+            reason="account closed (31 U.S.C. 1552(a))",
+        )
+    Appropriation.objects.filter(pk=appr.pk).update(cancelled_recorded=True)
+    record(actor=acting_user, action="budget.appropriation.cancel", obj=appr, after={"cancelled": remaining})
+    appr.cancelled_recorded = True
+    return appr
+
+
+# ---------------------------------------------------------------- 653(a)
+
+
+@transaction.atomic
+def record_653a_submission(*, acting_user: Any, appropriation: Appropriation, submitted_on: Any) -> Report653a:
+    """Freeze the country x account table as sent; it becomes the baseline for §634A."""
+    require(acting_user, "budget.edit")
+    if not appropriation.is_653a_subject:
+        raise violation(
+            "BUD-018",
+            f"{appropriation} is a continuing resolution, which 22 U.S.C. 2413(b) exempts from 653(a)",
+            "report the full-year act's allocations when it is enacted",
+            kind=appropriation.kind,
+        )
+    day = _date(submitted_on, "submitted_on")
+    if day < appropriation.enacted_on or day > clock.today():
+        raise InvalidInput("submitted_on must be between the enactment date and today", field="submitted_on", value=day)
+    if Report653a.objects.filter(appropriation=appropriation).exists():
+        raise Conflict(f"the 653(a) report of {appropriation} is already recorded", field="submitted_on")
+    from .selectors import lines_653a
+
+    lines = lines_653a(appropriation)
+    report = Report653a.objects.create(
+        appropriation=appropriation,
+        submitted_on=day,
+        recorded_at=clock.now(),
+        recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        lines=[{**ln, "amount": str(ln["amount"])} for ln in lines],
+    )
+    for alloc in Allocation.objects.filter(appropriation=appropriation).select_related("balance"):
+        Allocation.objects.filter(pk=alloc.pk).update(baseline_653a=alloc.balance.allocated)
+        workflow.advance(
+            acting_user=acting_user, allocation=alloc, to_status=AllocationStatus.REPORTED_653A, reason="reported in 653(a)"
+        )
+    due = appropriation.enacted_on + dt.timedelta(days=30)
+    record(
+        actor=acting_user,
+        action="budget.653a.submit",
+        obj=report,
+        after={"submitted_on": day, "due_on": due, "days_late": max((day - due).days, 0), "lines": len(lines)},
+    )
+    return report

@@ -1,0 +1,484 @@
+"""Pages of the funds app: parse → access → service/selector → render. Every view declares its capability."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from secassist.accounts.access import get_visible
+from secassist.accounts.permissions import capability
+from secassist.accounts.roles import has_capability
+from secassist.audit.selectors import events_for
+from secassist.core import clock
+from secassist.core.errors import DomainError, InvalidInput
+from secassist.core.fiscal import FiscalYear
+
+from . import forms, rules, selectors, services, tables, workflow
+from .models import Allocation, Appropriation, HistorySource, LedgerEntry
+
+
+def _fy(request: HttpRequest) -> int:
+    raw = request.GET.get("fy", "")
+    try:
+        return FiscalYear.parse(raw).year if raw else FiscalYear.of(clock.today()).year
+    except InvalidInput:
+        return FiscalYear.of(clock.today()).year
+
+
+def _export(request: HttpRequest, build: Any) -> HttpResponse | None:
+    fmt = request.GET.get("format")
+    if not fmt:
+        return None
+    if fmt not in tables.FORMATS:
+        return HttpResponse(f"format must be one of {', '.join(tables.FORMATS)}", status=422, content_type="text/plain")
+    return tables.response(build(), fmt)
+
+
+def _appr(pk: int) -> Appropriation:
+    return get_visible(Appropriation.objects.select_related("account"), pk=pk)
+
+
+def _alloc(pk: int) -> Allocation:
+    return get_visible(
+        Allocation.objects.select_related("appropriation__account", "account", "country", "pseudo_region", "balance"), pk=pk
+    )
+
+
+# ---------------------------------------------------------------- overview
+
+
+@capability("view")
+def overview(request: HttpRequest) -> HttpResponse:
+    fy = _fy(request)
+    data = selectors.overview(fy)
+    if (resp := _export(request, lambda: tables.appropriations_table(fy))) is not None:
+        return resp
+    chart = [
+        {"account": r["account"], "stage": stage, "amount": float(r[stage])}
+        for r in data["rows"]
+        for stage in ("appropriated", "allocated", "obligated", "disbursed", "expiring")
+    ]
+    return render(
+        request,
+        "budget/overview.html",
+        {
+            **data,
+            "years": selectors.fiscal_years(),
+            "chart": chart,
+            "query": f"fy={fy}",
+            "can_edit": has_capability(request.user, "budget.edit"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- appropriations
+
+
+@capability("view", write="budget.edit")
+@require_http_methods(["GET", "POST"])
+def appropriation_list(request: HttpRequest) -> HttpResponse:
+    fy = request.GET.get("fy")
+    fiscal_year = _fy(request) if fy else None
+    if (resp := _export(request, lambda: tables.appropriations_table(fiscal_year))) is not None:
+        return resp
+    form = forms.AppropriationForm(request.POST or None, initial={"fiscal_year": FiscalYear.of(clock.today()).year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            appr = services.create_appropriation(acting_user=request.user, **form.cleaned_data)
+            messages.success(request, f"{appr} recorded.")
+            return redirect("budget:appropriation", pk=appr.pk)
+        except DomainError as exc:
+            forms.attach(form, exc)
+    apprs = list(selectors.appropriations(fiscal_year=fiscal_year))
+    totals = selectors.totals_of([a.pk for a in apprs])
+    return render(
+        request,
+        "budget/appropriation_list.html",
+        {
+            "rows": [(a, totals.get(a.pk)) for a in apprs],
+            "form": form,
+            "fy": fiscal_year,
+            "can_edit": has_capability(request.user, "budget.edit"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _appropriation_context(request: HttpRequest, appr: Appropriation, **extra: Any) -> dict[str, Any]:
+    rows = selectors.allocation_rows(appr)
+    total = selectors.totals_of([appr.pk])[appr.pk]
+    return {
+        "appr": appr,
+        "rows": rows,
+        "total": total,
+        "compliance": selectors.earmark_compliance(appr, rows, total),
+        "deadline": selectors.deadline_653a(appr) if appr.is_653a_subject else None,
+        "can_edit": has_capability(request.user, "budget.edit"),
+        "alloc_form": extra.pop("alloc_form", None) or forms.AllocationForm(initial={"notification_required": True}),
+        "earmark_form": extra.pop("earmark_form", None) or forms.EarmarkForm(),
+        "dates_form": extra.pop("dates_form", None)
+        or forms.DatesForm(
+            initial={
+                "obligation_period_end": appr.obligation_period_end,
+                "reobligation_window_end": appr.reobligation_window_end,
+                "cancellation_date": appr.cancellation_date,
+            }
+        ),
+        "rules": rules.RULES,
+        **extra,
+    }
+
+
+@capability("view", write="budget.edit")
+@require_http_methods(["GET", "POST"])
+def appropriation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appr = _appr(pk)
+    if (resp := _export(request, lambda: tables.allocations_table(appr))) is not None:
+        return resp
+    extra: dict[str, Any] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        handler = {"allocate": _post_allocation, "earmark": _post_earmark, "dates": _post_dates}.get(action)
+        if handler is None:
+            return HttpResponse("action must be one of allocate, earmark, dates", status=422, content_type="text/plain")
+        done, extra = handler(request, appr)
+        if done:
+            return redirect("budget:appropriation", pk=appr.pk)
+    return render(
+        request, "budget/appropriation_detail.html", _appropriation_context(request, appr, **extra), status=422 if extra else 200
+    )
+
+
+def _post_allocation(request: HttpRequest, appr: Appropriation) -> tuple[bool, dict[str, Any]]:
+    form = forms.AllocationForm(request.POST)
+    if form.is_valid():
+        try:
+            alloc = services.create_allocation(acting_user=request.user, appropriation=appr, **form.cleaned_data)
+            messages.success(request, f"Line {alloc.recipient_name} opened.")
+            return True, {}
+        except DomainError as exc:
+            forms.attach(form, exc)
+    return False, {"alloc_form": form}
+
+
+def _post_earmark(request: HttpRequest, appr: Appropriation) -> tuple[bool, dict[str, Any]]:
+    form = forms.EarmarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_earmark(acting_user=request.user, appropriation=appr, **form.cleaned_data)
+            messages.success(request, "Earmark recorded.")
+            return True, {}
+        except DomainError as exc:
+            forms.attach(form, exc)
+    return False, {"earmark_form": form}
+
+
+def _post_dates(request: HttpRequest, appr: Appropriation) -> tuple[bool, dict[str, Any]]:
+    form = forms.DatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_appropriation_dates(acting_user=request.user, appropriation=appr, **form.cleaned_data)
+            messages.success(request, "Dates corrected.")
+            return True, {}
+        except DomainError as exc:
+            forms.attach(form, exc)
+    return False, {"dates_form": form}
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _dry_run(fn: Any) -> tuple[bool, str]:
+    """Run the real service and roll it back: the live check uses exactly the rules a save would."""
+    try:
+        with transaction.atomic():
+            fn()
+            raise _DryRun
+    except _DryRun:
+        return True, ""
+    except DomainError as exc:
+        return False, forms.explain(exc)
+
+
+@capability("budget.edit")
+@require_POST
+def allocation_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: would this allocation pass? Shows the rule's message live, nothing is saved."""
+    appr = _appr(pk)
+    form = forms.AllocationForm(request.POST)
+    if not form.is_valid():
+        ok, message = False, "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+    else:
+        ok, message = _dry_run(
+            lambda: services.create_allocation(acting_user=request.user, appropriation=appr, **form.cleaned_data)
+        )
+    return render(request, "budget/_check.html", {"ok": ok, "message": message, "what": "This allocation"})
+
+
+@capability("budget.edit")
+@require_POST
+def posting_check(request: HttpRequest, pk: int) -> HttpResponse:
+    alloc = _alloc(pk)
+    form = forms.PostingForm(request.POST, targets=_targets(alloc))
+    if not form.is_valid():
+        ok, message = False, "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+    else:
+        ok, message = _dry_run(lambda: _post(request, alloc, form.cleaned_data))
+    return render(request, "budget/_check.html", {"ok": ok, "message": message, "what": "This entry"})
+
+
+# ---------------------------------------------------------------- allocation lines
+
+
+def _targets(alloc: Allocation) -> list[tuple[int, str]]:
+    return [
+        (a.pk, f"{a.recipient_name}{' — ' + a.purpose if a.purpose else ''}")
+        for a in Allocation.objects.filter(appropriation_id=alloc.appropriation_id)
+        .exclude(pk=alloc.pk)
+        .order_by("recipient_name")
+    ]
+
+
+def _post(request: HttpRequest, alloc: Allocation, data: dict[str, Any]) -> LedgerEntry:
+    target = None
+    if data.get("to_allocation"):
+        target = get_visible(Allocation.objects.filter(appropriation_id=alloc.appropriation_id), pk=data["to_allocation"])
+    return services.post_entry(
+        acting_user=request.user,
+        appropriation=alloc.appropriation,
+        allocation=alloc,
+        to_allocation=target,
+        entry_type=data["entry_type"],
+        amount=data["amount"],
+        effective_on=data.get("effective_on"),
+        document_type=data.get("document_type", ""),
+        document_ref=data.get("document_ref", ""),
+        reason=data.get("reason", ""),
+        earmark_override=bool(data.get("earmark_override")),
+    )
+
+
+@capability("view", write="budget.edit")
+@require_http_methods(["GET", "POST"])
+def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alloc = _alloc(pk)
+    if (resp := _export(request, lambda: tables.ledger_table(allocation=alloc))) is not None:
+        return resp
+    post_form = forms.PostingForm(targets=_targets(alloc))
+    status_form, notif_form = (
+        forms.StatusForm(),
+        forms.NotificationForm(
+            initial={"notification_required": alloc.notification_required, "notification_cleared": alloc.notification_cleared}
+        ),
+    )
+    failed = False
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form: Any = {
+            "post": lambda: forms.PostingForm(request.POST, targets=_targets(alloc)),
+            "status": lambda: forms.StatusForm(request.POST),
+            "notification": lambda: forms.NotificationForm(request.POST),
+        }.get(action, lambda: None)()
+        if form is None:
+            return HttpResponse("action must be one of post, status, notification", status=422, content_type="text/plain")
+        if form.is_valid():
+            try:
+                _line_action(request, alloc, action, form.cleaned_data)
+                return redirect("budget:allocation", pk=alloc.pk)
+            except DomainError as exc:
+                forms.attach(form, exc)
+        failed = True
+        post_form, status_form, notif_form = (
+            form if action == "post" else post_form,
+            form if action == "status" else status_form,
+            form if action == "notification" else notif_form,
+        )
+    entries = Paginator(selectors.line_entries(alloc), 50).get_page(request.GET.get("page"))
+    verdict = None
+    try:
+        verdict = services.restriction_verdict(alloc)
+    except DomainError as exc:
+        verdict = {"verdict": "unknown", "summary": exc.message, "findings": []}
+    return render(
+        request,
+        "budget/allocation_detail.html",
+        {
+            "alloc": alloc,
+            "bal": alloc.balance,
+            "entries": entries,
+            "events": events_for(alloc, limit=50),
+            "post_form": post_form,
+            "status_form": status_form,
+            "notif_form": notif_form,
+            "allowed_status": workflow.allowed_manual(alloc.status),
+            "verdict": verdict,
+            "history": alloc.status_history.select_related("by").all(),
+            "can_edit": has_capability(request.user, "budget.edit"),
+        },
+        status=422 if failed else 200,
+    )
+
+
+def _line_action(request: HttpRequest, alloc: Allocation, action: str, data: dict[str, Any]) -> None:
+    if action == "post":
+        entry = _post(request, alloc, data)
+        for flag in entry.flags:
+            messages.warning(request, f"{flag['code']}: {flag['message']}")
+        messages.success(request, f"Entry #{entry.pk} posted.")
+    elif action == "status":
+        services.change_status(acting_user=request.user, allocation=alloc, to_status=data["to_status"], reason=data["reason"])
+        messages.success(request, "Status changed.")
+    else:
+        services.set_notification(
+            acting_user=request.user,
+            allocation=alloc,
+            required=data["notification_required"],
+            cleared=data["notification_cleared"],
+            reason=data["reason"],
+        )
+        messages.success(request, "Notification flags saved.")
+
+
+@capability("budget.edit")
+@require_POST
+def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_visible(LedgerEntry.objects.select_related("appropriation", "allocation", "to_allocation"), pk=pk)
+    form = forms.ReverseForm(request.POST)
+    back = (
+        reverse("budget:allocation", args=[entry.allocation_id])
+        if entry.allocation_id
+        else reverse("budget:ledger", args=[entry.appropriation_id])
+    )
+    if not form.is_valid():
+        messages.error(request, "A reversal needs a reason.")
+        return redirect(back)
+    try:
+        rev = services.reverse_entry(acting_user=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Entry #{entry.pk} reversed by #{rev.pk}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
+
+
+@capability("view")
+def appropriation_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    appr = _appr(pk)
+    if (resp := _export(request, lambda: tables.ledger_table(appropriation=appr))) is not None:
+        return resp
+    entries = Paginator(selectors.appropriation_entries(appr), 100).get_page(request.GET.get("page"))
+    return render(request, "budget/ledger.html", {"appr": appr, "entries": entries, "events": events_for(appr, limit=50)})
+
+
+# ---------------------------------------------------------------- 653(a)
+
+
+@capability("view")
+def report_653a_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "budget/report_653a_list.html", {"rows": selectors.report_653a_list()})
+
+
+@capability("view", write="budget.edit")
+@require_http_methods(["GET", "POST"])
+def report_653a(request: HttpRequest, pk: int) -> HttpResponse:
+    appr = _appr(pk)
+    if (resp := _export(request, lambda: tables.report_653a_table(appr))) is not None:
+        return resp
+    form = forms.Submit653aForm(request.POST or None, initial={"submitted_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_653a_submission(
+                acting_user=request.user, appropriation=appr, submitted_on=form.cleaned_data["submitted_on"]
+            )
+            messages.success(request, "653(a) submission recorded; the lines' 653(a) levels are now the §634A baseline.")
+            return redirect("budget:report-653a", pk=appr.pk)
+        except DomainError as exc:
+            forms.attach(form, exc)
+    return render(
+        request,
+        "budget/report_653a.html",
+        {
+            "appr": appr,
+            "table": tables.report_653a_table(appr),
+            "deadline": selectors.deadline_653a(appr),
+            "form": form,
+            "can_edit": has_capability(request.user, "budget.edit"),
+            "submitted": hasattr(appr, "report_653a"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@capability("view")
+def report_653a_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    appr = _appr(pk)
+    resp = HttpResponse(tables.report_653a_pdf(appr), content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="653a-fy{appr.fiscal_year}-{appr.account.code.lower()}-{appr.pk}.pdf"'
+    return resp
+
+
+# ---------------------------------------------------------------- expiring funds and history
+
+
+@capability("view")
+def expiring(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("days", "")
+    days = int(raw) if raw.isdigit() and 1 <= int(raw) <= 3650 else selectors.EXPIRING_DAYS
+    if (resp := _export(request, lambda: tables.expiring_table(days))) is not None:
+        return resp
+    return render(request, "budget/expiring.html", {"rows": selectors.expiring(days=days), "days": days})
+
+
+@capability("view")
+def history(request: HttpRequest) -> HttpResponse:
+    program = request.GET.get("program", "FMF").upper()
+    program = program if program in selectors.PROGRAMS else "FMF"
+    raw = request.GET.get("fy", "2019")
+    fy = int(raw) if raw.isdigit() and 1946 <= int(raw) <= 2100 else 2019
+    if (
+        resp := _export(request, lambda: tables.history_table(source=HistorySource.GREENBOOK, program=program, fiscal_year=fy))
+    ) is not None:
+        return resp
+    return render(
+        request,
+        "budget/history.html",
+        {
+            "data": selectors.history_obligations(program=program, fiscal_year=fy),
+            "program": program,
+            "fy": fy,
+            "programs": selectors.PROGRAMS,
+            "query": f"program={program}&fy={fy}",
+            "imports": selectors.history_imports(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- registry contributions
+
+
+def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
+    lines = list(selectors.allocations(country=country.iso3)[:50])
+    history_rows = selectors.country_history(country.pk)
+    earmarks = list(country.earmarks.select_related("appropriation__account").order_by("-appropriation__fiscal_year")[:20])
+    if not lines and not history_rows and not earmarks:
+        return None
+    return {
+        "lines": lines,
+        "earmarks": earmarks,
+        "chart": json.dumps(history_rows),
+        "has_history": bool(history_rows),
+        "caveat": selectors.GREENBOOK_CAVEAT,
+        "fa_rows": selectors.country_fa_summary(country.pk),
+    }
+
+
+def overdue_653a_count(user: Any) -> int:
+    return sum(1 for d in selectors.report_653a_list() if d["overdue"])
