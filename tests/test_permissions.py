@@ -98,3 +98,11 @@ def test_login_is_throttled_after_repeated_failures(db, viewer):
     response = client.post("/login/", {"username": viewer.username, "password": "correct-horse-battery-staple-42"})
     assert response.status_code in (403, 429)
     assert b"Too many failed sign-in attempts" in response.content
+
+
+@pytest.mark.parametrize("path", ["/", "/countries/", "/countries/KEN/", "/authorities/", "/audit/", "/clearances/?scope=all"])
+def test_foundation_pages_stay_within_their_query_budget(db, client_as, viewer, django_assert_max_num_queries, path):
+    client = client_as(viewer)
+    client.get(path)  # warm caches (session, content types)
+    with django_assert_max_num_queries(25):
+        assert client.get(path).status_code == 200

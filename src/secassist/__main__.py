@@ -33,8 +33,11 @@ def _help() -> str:
     for name, (module, text) in COMMANDS.items():
         if module in installed:
             lines.append(f"  {name:<16}{text}")
-    lines += ["  manage          any other Django management command (secassist manage help)", "",
-              "secassist COMMAND --help shows a command's options."]
+    lines += [
+        "  manage          any other Django management command (secassist manage help)",
+        "",
+        "secassist COMMAND --help shows a command's options.",
+    ]
     return "\n".join(lines)
 
 
