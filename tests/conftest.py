@@ -29,6 +29,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; tests that create many users use MD5 (never in the product)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _reference_for_transactional_tests(request: Any) -> None:
     """Transactional tests (live server, concurrency) flush the database afterwards, removing the
     session's reference data; reload it for them when it is missing."""

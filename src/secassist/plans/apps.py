@@ -5,3 +5,34 @@ class PlansConfig(AppConfig):
     name = "secassist.plans"
     label = "plans"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, Importer, registry
+
+        from . import demo, documents, integration
+
+        registry.add_importer(
+            Importer(
+                "comment-matrix",
+                "a comment resolution matrix (XLSX) for a plan-review tasker; all rows checked, all-or-nothing; "
+                "run as SECASSIST_ACTING_USER=<user>",
+                documents.run_import,
+            )
+        )
+        registry.add_exporter(
+            Importer(
+                "plans-comment-matrix",
+                "the consolidated State comment resolution matrix (XLSX): --param tasker=ID",
+                documents.run_matrix_export,
+            )
+        )
+        registry.add_exporter(
+            Importer("plans-cover-memo", "the State input cover memo (DOCX): --param tasker=ID", documents.run_memo_export)
+        )
+        registry.add_demo_step(DemoStep("plans: AFRICOM theater campaign plan review, posture change, 3D WG", 500, demo.run))
+        registry.add_country_section(
+            CountrySection("Defense Sector Plans", 500, "plans/_country_section.html", integration.country_section)
+        )
+        registry.add_home_panel(HomePanel("plans", 40, "plans/_home_panel.html", integration.home_panel))
+        registry.add_home_count(HomeCount("Open plan-review taskers", 500, integration.open_tasker_count, "plans:list"))
+        registry.provide("plans.elements_for", integration.elements_for)

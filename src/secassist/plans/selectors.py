@@ -1,0 +1,127 @@
+"""Reads of the plans app, already scoped to the user (see access.py for the one-object door)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from secassist.accounts.roles import Role, has_capability
+from secassist.core import clock
+
+from . import rules
+from .models import (
+    OPEN_ACTION_STATUSES,
+    ActionItem,
+    Comment,
+    Engagement,
+    PlanningProduct,
+    PostureChangeRequest,
+    Tasker,
+    TaskerStatus,
+)
+
+# Who reads every tasker: the DSP team, administrators and read-only reviewers. Everyone else
+# (clearing officers, other analysts) sees the taskers that task their own office: plan reviews
+# are need-to-know (DOMAIN.md §8). Products, posture changes and engagements are readable by all.
+READ_ALL_TASKERS = frozenset({Role.DSP_ANALYST, Role.ADMIN, Role.READ_ONLY})
+
+
+def reads_all_taskers(user: Any) -> bool:
+    return getattr(user, "role", None) in READ_ALL_TASKERS and has_capability(user, "view")
+
+
+def products(user: Any) -> QuerySet[PlanningProduct]:
+    return PlanningProduct.objects.prefetch_related("countries")
+
+
+def taskers(user: Any) -> QuerySet[Tasker]:
+    qs = Tasker.objects.select_related("product", "state_lead").prefetch_related("offices")
+    if reads_all_taskers(user):
+        return qs
+    office_id = getattr(user, "office_id", None)
+    if not office_id or not has_capability(user, "view"):
+        return qs.none()
+    return qs.filter(offices__id=office_id).distinct()
+
+
+def comments(tasker: Tasker) -> QuerySet[Comment]:
+    return Comment.objects.filter(tasker=tasker).select_related("office", "merged_into", "entered_by").order_by("number")
+
+
+def posture_changes(user: Any) -> QuerySet[PostureChangeRequest]:
+    return PostureChangeRequest.objects.select_related("country", "product")
+
+
+def engagements(user: Any) -> QuerySet[Engagement]:
+    return Engagement.objects.select_related("product").prefetch_related(
+        "countries", Prefetch("action_items", queryset=ActionItem.objects.select_related("owner"))
+    )
+
+
+def open_action_items(user: Any) -> QuerySet[ActionItem]:
+    return (
+        ActionItem.objects.filter(owner=user, status__in=OPEN_ACTION_STATUSES)
+        .select_related("engagement")
+        .order_by("due_on", "id")
+    )
+
+
+def taskers_awaiting_office(office_id: int | None) -> QuerySet[Tasker]:
+    """Taskers open for comments that task the office (for its clearing officers' home page)."""
+    if not office_id:
+        return Tasker.objects.none()
+    return (
+        Tasker.objects.filter(offices__id=office_id, status__in=[TaskerStatus.TASKED, TaskerStatus.COMMENTS_DUE])
+        .select_related("product")
+        .annotate(office_comments=Count("comments", filter=Q(comments__office_id=office_id)))
+        .order_by("office_due_on", "due_on", "id")
+    )
+
+
+def page_marking(markings: list[tuple[str, str]]) -> tuple[str | None, str]:
+    """(the banner text for request.page_marking, the highest product marking referenced).
+    The page itself never holds classified text, so the banner keeps the site marking and names
+    the highest marking of the products it references."""
+    highest = rules.highest_marking(markings) or ""
+    site = settings.SECASSIST_MARKING
+    level = highest.split("//")[0]
+    if not highest or rules.LEVELS.index(level) <= rules.LEVELS.index("CUI"):
+        return None, highest
+    return f"{site} · references products marked up to {highest}", highest
+
+
+def country_summary(country: Any, user: Any) -> dict[str, Any] | None:
+    product_qs = PlanningProduct.objects.filter(countries=country)
+    tasker_qs = taskers(user).filter(product__countries=country).exclude(status=TaskerStatus.CLOSED)
+    posture = list(PostureChangeRequest.objects.filter(country=country).select_related("product")[:20])
+    actions = list(
+        ActionItem.objects.filter(engagement__countries=country, status__in=OPEN_ACTION_STATUSES)
+        .select_related("engagement", "owner")
+        .order_by("due_on")[:20]
+    )
+    plans = list(product_qs.order_by("-updated_at")[:20])
+    open_taskers = list(tasker_qs.order_by("due_on")[:20])
+    if not (plans or open_taskers or posture or actions):
+        return None
+    return {
+        "plans": plans,
+        "taskers": open_taskers,
+        "posture": posture,
+        "actions": actions,
+        "today": clock.today(),
+        "highest_marking": rules.highest_marking([(p.classification, p.dissemination) for p in plans]) or "",
+    }
+
+
+def reminders_today(user: Any, today: dt.date | None = None) -> list[tuple[Tasker, rules.Reminder]]:
+    today = today or clock.today()
+    out = []
+    for tasker in taskers(user).exclude(status=TaskerStatus.CLOSED):
+        for reminder in rules.reminders_due(
+            status=tasker.status, office_due_on=tasker.office_due_on, due_on=tasker.due_on, today=today
+        ):
+            out.append((tasker, reminder))
+    return out
