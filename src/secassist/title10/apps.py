@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +9,46 @@ class Title10Config(AppConfig):
     name = "secassist.title10"
     label = "title10"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, registry
+
+        from . import demo, selectors, workbook
+        from .models import Assurance, Status
+
+        registry.add_importer(
+            Importer(
+                "dod-proposals",
+                "DoD Title 10 proposal workbook (XLSX, the title10-template layout)",
+                workbook.import_workbook,
+                demo.sample_workbook_path,
+            )
+        )
+        registry.add_exporter(
+            Importer("title10-template", "empty DoD proposal workbook template (XLSX)", workbook.export_template)
+        )
+        registry.add_exporter(
+            Importer(
+                "title10-proposals",
+                "Title 10 proposals in the template layout (XLSX; --param country=ISO3)",
+                workbook.export_proposals,
+            )
+        )
+        registry.add_demo_step(DemoStep("title10: DoD proposals at every stage", 400, demo.run))
+
+        def section(country: Any, user: Any) -> dict[str, Any]:
+            return {
+                "country": country,
+                "proposals": list(selectors.for_country(country)[:25]),
+                "assurance_count": Assurance.objects.filter(country=country).count(),
+            }
+
+        registry.add_country_section(CountrySection("title10", 400, "title10/_country_section.html", section))
+        registry.add_home_count(
+            HomeCount(
+                "Title 10 proposals open",
+                400,
+                lambda user: selectors.proposals().exclude(status__in=[Status.WITHDRAWN, Status.READY_TO_EXECUTE]).count(),
+                "title10:list",
+            )
+        )

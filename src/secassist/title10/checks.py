@@ -1,0 +1,284 @@
+"""The automated checks shown on a proposal, each explained with its rule, citation and data:
+
+1. the restrictions engine's verdict (through the `restrictions.check` service);
+2. assurances in the registry for the elements proposed;
+3. deconfliction against Title 22 allocations (budget) and other Title 10 proposals;
+4. the Leahy vetting status of each named unit (restrictions' security-force unit registry).
+
+A check whose provider is absent says so plainly; it never passes by default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from secassist.core import clock
+from secassist.core.errors import DomainError
+from secassist.core.fiscal import FiscalYear
+from secassist.core.registry import registry
+from secassist.reference.models import Country
+
+from . import deconfliction, rules
+from .models import Assurance, DeconflictionDecision, Proposal, Status
+from .purposes import restriction_purpose
+
+# ---------------------------------------------------------------------------------------------
+# 1. Restrictions
+# ---------------------------------------------------------------------------------------------
+
+
+def restriction_inputs(proposal: Proposal) -> dict[str, Any]:
+    """The engine takes registered unit ids; names not in the registry are listed apart (Leahy check)."""
+    units = list(proposal.units.all())
+    ids = {u.name: u.registry_unit_id for u in units if u.registry_unit_id}
+    ids.update(resolve_units(proposal.country, [u.name for u in units if not u.registry_unit_id]))
+    unit_ids = sorted(set(ids.values()))
+    return {
+        "country": proposal.country.iso3,
+        "program": proposal.authority.code,
+        "fiscal_year": proposal.fiscal_year,
+        "recipient": "units" if unit_ids else "government",
+        "purpose": restriction_purpose(list(proposal.purposes), proposal.authority.code),
+        "units": [str(i) for i in unit_ids],
+    }
+
+
+def _display_inputs(proposal: Proposal, inputs: dict[str, Any]) -> dict[str, Any]:
+    names = [u.name for u in proposal.units.all()]
+    resolved = set(resolve_units(proposal.country, names)) | {u.name for u in proposal.units.all() if u.registry_unit_id}
+    return {
+        **inputs,
+        "unit_names": [n for n in names if n in resolved],
+        "unregistered_units": [n for n in names if n not in resolved],
+    }
+
+
+def restrictions_check(proposal: Proposal) -> dict[str, Any]:
+    """{'status': ok|unavailable|error, 'verdict', 'result' (the engine's as_dict()), 'inputs'}."""
+    inputs = restriction_inputs(proposal)
+    shown = _display_inputs(proposal, inputs)
+    check = registry.service("restrictions.check")
+    if check is None:
+        return {
+            "status": "unavailable",
+            "verdict": None,
+            "message": "restrictions engine not installed",
+            "inputs": shown,
+            "result": None,
+        }
+    try:
+        result = check(on_date=clock.today(), **inputs)
+    except DomainError as exc:
+        return {"status": "error", "verdict": None, "message": exc.message, "inputs": shown, "result": None}
+    body = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    return {
+        "status": "ok",
+        "verdict": getattr(result, "verdict", body.get("verdict")),
+        "message": "",
+        "inputs": shown,
+        "result": body,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Assurances
+# ---------------------------------------------------------------------------------------------
+
+
+def assurance_rows(country: Country) -> list[rules.AssuranceRow]:
+    return [
+        rules.AssuranceRow(a.kind, a.instrument, a.state, a.expires_on, a.covers_articles, a.covers_training, a.covers_services)
+        for a in Assurance.objects.filter(country=country).order_by("kind", "-signed_on", "-id")
+    ]
+
+
+def assurance_check(proposal: Proposal) -> list[rules.Finding]:
+    kinds = [e.kind for e in proposal.elements.all()]
+    return rules.assurance_findings(kinds, assurance_rows(proposal.country), today=clock.today())
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Deconfliction
+# ---------------------------------------------------------------------------------------------
+
+#: Title 22 account -> (element kinds it funds, purposes it serves), for structured overlap
+TITLE22_PROFILE: dict[str, tuple[set[str], set[str]]] = {
+    "FMF": ({"articles", "services", "training"}, {"maritime_border", "counterterrorism", "coalition_operations"}),
+    "IMET": ({"training"}, {"training_education", "institutional_capacity"}),
+    "PKO": ({"training", "articles"}, {"coalition_operations"}),
+    "INCLE": ({"training", "articles", "services"}, {"counternarcotics", "counter_toc"}),
+    "NADR": ({"training", "articles"}, {"counterterrorism", "counter_wmd"}),
+}
+
+
+def years_of(proposal: Proposal) -> frozenset[int]:
+    return frozenset(range(proposal.fiscal_year, FiscalYear.of(proposal.cfy_end_date).year + 1))
+
+
+def profile_of(proposal: Proposal) -> deconfliction.Profile:
+    elements = " ".join(e.description for e in proposal.elements.all())
+    return deconfliction.Profile(
+        key=f"title10:{proposal.reference}",
+        label=f"{proposal.reference} — {proposal.title} ({proposal.authority.citation}, FY{proposal.fiscal_year})",
+        text=f"{proposal.title}. {proposal.description} {elements}",
+        fiscal_years=years_of(proposal),
+        purposes=frozenset(proposal.purposes),
+        elements=frozenset(e.kind for e in proposal.elements.all()),
+        units=frozenset(deconfliction.normalise_unit(u.name) for u in proposal.units.all()),
+    )
+
+
+def title22_profiles(country: Country) -> tuple[list[deconfliction.Profile], str]:
+    """Allocations of Title 22 funds for the country, or an empty list and why."""
+    try:
+        from secassist.budget.models import Allocation
+    except ImportError:  # budget app not installed in this deployment
+        return [], "budget (Title 22) app not installed"
+    out = []
+    rows = Allocation.objects.filter(country=country).exclude(status="withdrawn").select_related("account", "appropriation")
+    for a in rows:
+        elements, purposes = TITLE22_PROFILE.get(a.account.code, (set(), set()))
+        fy = a.appropriation.fiscal_year
+        out.append(
+            deconfliction.Profile(
+                key=f"title22:{a.pk}",
+                label=f"{a.account.code} FY{fy} {a.recipient_name}{' — ' + a.purpose if a.purpose else ''}",
+                text=f"{a.account.name}. {a.purpose}",
+                fiscal_years=frozenset(range(fy, fy + max(a.appropriation.years_available, 1))),
+                purposes=frozenset(purposes),
+                elements=frozenset(elements),
+            )
+        )
+    return out, ""
+
+
+def deconfliction_candidates(proposal: Proposal, *, limit: int = 10) -> list[deconfliction.Candidate]:
+    others = list(
+        Proposal.objects.filter(country=proposal.country)
+        .exclude(pk=proposal.pk)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("authority")
+        .prefetch_related("elements", "units")
+    )
+    profiles = [profile_of(o) for o in others]
+    t22, _ = title22_profiles(proposal.country)
+    profiles += t22
+    ranked = deconfliction.rank(profile_of(proposal), profiles)
+    urls = {f"title10:{o.reference}": reverse("title10:detail", args=[o.reference]) for o in others}
+    for c in ranked:
+        c.url = urls.get(c.key, "")
+    return ranked[:limit]
+
+
+def decided_keys(proposal: Proposal) -> set[str]:
+    return set(DeconflictionDecision.objects.filter(proposal=proposal).values_list("candidate_key", flat=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Leahy status of named units
+# ---------------------------------------------------------------------------------------------
+
+
+def _unit_model() -> Any:
+    try:
+        from secassist.restrictions.models import SecurityForceUnit
+    except ImportError:  # restrictions app not installed
+        return None
+    return SecurityForceUnit
+
+
+def resolve_units(country: Country, names: list[str]) -> dict[str, int]:
+    """Name -> registry id for names that match a unit (or one of its aliases) of the country."""
+    model = _unit_model()
+    if model is None or not names:
+        return {}
+    index: dict[str, int] = {}
+    for unit in model.objects.filter(country=country):
+        for alias in [unit.name, *str(unit.aliases or "").split(";")]:
+            if alias.strip():
+                index.setdefault(deconfliction.normalise_unit(alias), unit.pk)
+    return {n: index[deconfliction.normalise_unit(n)] for n in names if deconfliction.normalise_unit(n) in index}
+
+
+def leahy_check(proposal: Proposal) -> dict[str, Any]:
+    units = list(proposal.units.all())
+    model = _unit_model()
+    if model is None:
+        return {
+            "available": False,
+            "message": "restrictions engine not installed: the security-force unit registry is unavailable",
+            "units": [],
+        }
+    ids = {u.name: u.registry_unit_id for u in units}
+    unresolved = [u.name for u in units if not u.registry_unit_id]
+    ids.update(resolve_units(proposal.country, unresolved))
+    found = {x.pk: x for x in model.objects.filter(pk__in=[i for i in ids.values() if i])}
+    today = clock.today()
+    return {
+        "available": True,
+        "message": "",
+        "units": [_leahy_row(u.name, found.get(ids.get(u.name) or 0), today) for u in units],
+    }
+
+
+def _leahy_row(name: str, unit: Any, today: Any) -> dict[str, Any]:
+    cite = "10 U.S.C. 362; 22 U.S.C. 2378d"
+    if unit is None:
+        return {
+            "name": name,
+            "code": "T10-L01",
+            "severity": "error",
+            "citation": cite,
+            "status": "not in registry",
+            "message": "unit not found in the security-force unit registry: request INVEST vetting",
+            "expires_on": None,
+        }
+    base = {
+        "name": name,
+        "citation": cite,
+        "status": unit.get_vetting_status_display(),
+        "expires_on": unit.vetting_expires_on,
+        "registry_name": unit.name,
+        "vetted_on": unit.vetted_on,
+    }
+    if unit.credible_information and unit.remediation_status not in unit.CLEARING:
+        return {
+            **base,
+            "code": "T10-L02",
+            "severity": "error",
+            "message": "credible information of a gross violation of human rights, not remediated: assistance barred",
+        }
+    if unit.vetting_status in ("denied", "suspended", "cancelled"):
+        return {
+            **base,
+            "code": "T10-L02",
+            "severity": "error",
+            "message": f"vetting {unit.vetting_status}: assistance barred until re-vetted",
+        }
+    if unit.vetting_status != "approved":
+        return {
+            **base,
+            "code": "T10-L03",
+            "severity": "warning",
+            "message": f"vetting {unit.get_vetting_status_display().lower()}: must be approved before assistance starts",
+        }
+    if unit.vetting_expires_on and unit.vetting_expires_on < today:
+        return {
+            **base,
+            "code": "T10-L04",
+            "severity": "warning",
+            "message": f"vetting expired on {unit.vetting_expires_on}: re-vet before assistance",
+        }
+    return {**base, "code": "T10-L00", "severity": "info", "message": "vetting approved and current"}
+
+
+def all_checks(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "record": rules.record_findings(rules.facts_of(proposal)),
+        "restrictions": restrictions_check(proposal),
+        "assurances": assurance_check(proposal),
+        "deconfliction": deconfliction_candidates(proposal),
+        "leahy": leahy_check(proposal),
+    }

@@ -1,0 +1,465 @@
+"""Every write of the Title 10 app: intake, routing, review, decision, CN, deconfliction
+decisions, the assurances registry and embassy offices. Each is atomic, checks the acting user's
+capability (a CLI or demo run without a named user acts as 'system') and writes an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from secassist.accounts.access import require
+from secassist.audit.services import record
+from secassist.clearances import services as clearance_services
+from secassist.clearances.models import ClearanceRequest, Position
+from secassist.core import clock
+from secassist.core.errors import Conflict, InvalidInput, RuleViolation, TransitionNotAllowed
+from secassist.core.registry import registry
+from secassist.reference.models import Country, Office
+
+from . import checks, cn, rules, workflow
+from .intake import Lookups, clean_proposal
+from .models import CONCURRING, Assurance, Decision, DeconflictionDecision, Proposal, ProposalElement, ProposalUnit, Status
+
+
+def _may(user: Any, capability: str) -> None:
+    if user is not None:
+        require(user, capability)
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+# ---------------------------------------------------------------------------------------------
+
+
+def raise_problems(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        field, message = problems[0]
+        raise InvalidInput(
+            message if len(problems) == 1 else f"{message} (and {len(problems) - 1} more problems)",
+            field=field,
+            problems=[f"{f}: {m}" for f, m in problems],
+            fields=dict(problems),
+        )
+
+
+@transaction.atomic
+def create_proposal(*, acting_user: Any, raw: dict[str, Any], lookups: Lookups | None = None) -> Proposal:
+    """Record a DoD proposal from form, API or workbook values (see intake.COLUMNS)."""
+    _may(acting_user, "title10.edit")
+    clean, problems = clean_proposal(raw, lookups or Lookups(), today=clock.today())
+    raise_problems(problems)
+    if Proposal.objects.filter(reference=clean["reference"]).exists():
+        raise Conflict(
+            f"a proposal with reference {clean['reference']} already exists", field="reference", reference=clean["reference"]
+        )
+    now = clock.now()
+    proposal = Proposal(created_at=now, created_by=acting_user if getattr(acting_user, "pk", None) else None)
+    _fill(proposal, clean, now)
+    record(actor=acting_user, action="title10.proposal.create", obj=proposal, after=_audit_view(proposal))
+    return proposal
+
+
+@transaction.atomic
+def replace_received_proposal(*, acting_user: Any, proposal: Proposal, clean: dict[str, Any]) -> Proposal:
+    """A re-imported row that changed: allowed only while the proposal is still 'received'."""
+    _may(acting_user, "title10.edit")
+    if proposal.status != Status.RECEIVED:
+        raise TransitionNotAllowed(
+            f"{proposal.reference} is already {proposal.get_status_display().lower()}; "
+            "its record is no longer replaced by an import",
+            current=proposal.status,
+        )
+    before = _audit_view(proposal)
+    _fill(proposal, clean, clock.now())
+    record(actor=acting_user, action="title10.proposal.update", obj=proposal, before=before, after=_audit_view(proposal))
+    return proposal
+
+
+def _fill(proposal: Proposal, clean: dict[str, Any], now: dt.datetime) -> None:
+    simple = {k: v for k, v in clean.items() if k not in ("elements", "units")}
+    for key, value in simple.items():
+        setattr(proposal, key, value)
+    proposal.cfy_end_date = rules.cfy_end_date(clean["fiscal_year"])
+    proposal.updated_at = now
+    proposal.save()
+    proposal.elements.all().delete()
+    ProposalElement.objects.bulk_create(
+        [ProposalElement(proposal=proposal, kind=k, description=d, cost=c) for k, d, c in clean["elements"]]
+    )
+    proposal.units.all().delete()
+    registry_ids = checks.resolve_units(proposal.country, clean["units"])
+    ProposalUnit.objects.bulk_create(
+        [ProposalUnit(proposal=proposal, name=u, registry_unit_id=registry_ids.get(u)) for u in clean["units"]]
+    )
+
+
+def _audit_view(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "reference": proposal.reference,
+        "authority": proposal.authority.code,
+        "country": proposal.country.iso3,
+        "fiscal_year": proposal.fiscal_year,
+        "purposes": proposal.purposes,
+        "status": proposal.status,
+        "elements": {e.kind: str(e.cost) for e in proposal.elements.all()},
+        "units": [u.name for u in proposal.units.all()],
+        "cfy_end_date": proposal.cfy_end_date,
+        "foc_extension": proposal.foc_extension,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Routing and clearance
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_embassy_office(*, acting_user: Any, country: Country) -> Office:
+    """The embassy as a clearing office (reference data: creating one is audited)."""
+    code = rules.embassy_code(country.iso3)
+    office = Office.objects.filter(code=code).first()
+    if office is not None:
+        return office
+    office = Office.objects.create(
+        code=code,
+        name=f"U.S. Embassy — {country.name}",
+        kind=Office.Kind.POST,
+        is_clearing_office=True,
+        description="Chief of Mission clearance on Title 10 proposals",
+        source="created by the Title 10 routing rule RT-02",
+    )
+    record(actor=acting_user, action="title10.embassy_office.create", obj=office, after={"code": code, "country": country.iso3})
+    return office
+
+
+def planned_routes(proposal: Proposal) -> list[rules.Route]:
+    return rules.routes_for(rules.facts_of(proposal))
+
+
+@transaction.atomic
+def route_proposal(*, acting_user: Any, proposal: Proposal) -> list[ClearanceRequest]:
+    """Send the proposal to every office the routing rules name, each with its reason and SLA."""
+    workflow.require_allowed(proposal, Status.IN_CLEARANCE)
+    routes = planned_routes(proposal)
+    offices = {o.code: o for o in Office.objects.filter(code__in=[r.office_code for r in routes])}
+    embassy = rules.embassy_code(proposal.country.iso3)
+    if any(r.office_code == embassy for r in routes) and embassy not in offices:
+        offices[embassy] = ensure_embassy_office(acting_user=acting_user, country=proposal.country)
+    missing = [r.office_code for r in routes if r.office_code not in offices]
+    if missing:
+        raise RuleViolation(
+            f"routing names offices not in the reference data: {', '.join(missing)}", code="T10-030", offices=missing
+        )
+    proposal = workflow.transition(
+        acting_user=acting_user,
+        proposal=proposal,
+        to_status=Status.IN_CLEARANCE,
+        reason="; ".join(f"{r.office_code} ({r.code})" for r in routes),
+    )
+    url = reverse("title10:detail", args=[proposal.reference])
+    created: list[ClearanceRequest] = []
+    for sla in sorted({r.sla_business_days for r in routes}):
+        batch = [(offices[r.office_code], f"{r.code}: {r.reason}") for r in routes if r.sla_business_days == sla]
+        created += clearance_services.request_clearances(
+            acting_user=acting_user, subject=proposal, offices=batch, business_days=sla, subject_url=url
+        )
+    return created
+
+
+@transaction.atomic
+def escalate_overdue_clearances(*, acting_user: Any) -> int:
+    """Escalate every pending clearance past its due date (shown on the pipeline dashboard)."""
+    _may(acting_user, "title10.edit")
+    return clearance_services.escalate_overdue(acting_user=acting_user)
+
+
+@transaction.atomic
+def begin_review(*, acting_user: Any, proposal: Proposal, reason: str = "") -> Proposal:
+    from secassist.clearances.selectors import for_subject
+
+    pending = [c.office.code for c in for_subject(proposal) if c.position == Position.PENDING]
+    if pending:
+        raise RuleViolation(f"clearances still pending from {', '.join(pending)}", code="T10-010", pending=pending)
+    return workflow.transition(
+        acting_user=acting_user,
+        proposal=proposal,
+        to_status=Status.UNDER_REVIEW,
+        reason=reason or "all clearing offices have answered",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Decision, CN, execution
+# ---------------------------------------------------------------------------------------------
+
+
+def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
+    """What stops State from concurring now; each names its rule. Non-concurrence is always open."""
+    out = [f for f in rules.record_findings(rules.facts_of(proposal)) if f.severity == "error"]
+    verdict = checks.restrictions_check(proposal)
+    if verdict["status"] == "unavailable":
+        out.append(
+            rules.Finding(
+                "T10-012",
+                "error",
+                "restrictions engine not installed: the restriction screen has not run, so State cannot concur",
+                "DOMAIN.md §7 step 4",
+                {},
+            )
+        )
+    elif verdict["status"] == "error":
+        out.append(
+            rules.Finding("T10-012", "error", f"restriction screen failed: {verdict['message']}", "DOMAIN.md §7 step 4", {})
+        )
+    elif verdict["verdict"] == "prohibited":
+        out.append(
+            rules.Finding(
+                "T10-013",
+                "error",
+                "the restrictions engine finds this assistance prohibited",
+                "10 U.S.C. 333(d)(1)",
+                {"verdict": verdict["verdict"]},
+            )
+        )
+    undecided = [c for c in checks.deconfliction_candidates(proposal) if c.flagged and c.key not in checks.decided_keys(proposal)]
+    if undecided:
+        out.append(
+            rules.Finding(
+                "T10-014",
+                "error",
+                f"{len(undecided)} deconfliction candidate(s) without an analyst decision: "
+                + ", ".join(c.label for c in undecided[:5]),
+                "DOMAIN.md §7 step 6",
+                {"candidates": [c.key for c in undecided]},
+            )
+        )
+    barred = [u["name"] for u in checks.leahy_check(proposal)["units"] if u["severity"] == "error"]
+    if barred:
+        out.append(
+            rules.Finding(
+                "T10-016",
+                "error",
+                f"Leahy: {', '.join(barred)} not eligible (not in the registry, barred or not remediated)",
+                "10 U.S.C. 362; 22 U.S.C. 2378d",
+                {"units": barred},
+            )
+        )
+    from secassist.clearances.selectors import for_subject
+
+    refused = [c.office.code for c in for_subject(proposal) if c.position == Position.DO_NOT_CLEAR]
+    if refused:
+        out.append(
+            rules.Finding(
+                "T10-015",
+                "error",
+                f"{', '.join(refused)} did not clear; resolve before concurring",
+                "PM/SA clearance practice",
+                {"offices": refused},
+            )
+        )
+    return out
+
+
+@transaction.atomic
+def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str, conditions: str = "") -> Proposal:
+    """Record State's position; a concurrence on a CN-bearing authority opens the CN package."""
+    _may(acting_user, "title10.decide")
+    if decision not in Decision.values:
+        raise InvalidInput(
+            f"decision must be one of {', '.join(Decision.values)}", field="decision", allowed=list(Decision.values)
+        )
+    if not reasons.strip():
+        raise InvalidInput("reasons are required for a decision", field="reasons")
+    if decision == Decision.CONCUR_WITH_CONDITIONS and not conditions.strip():
+        raise InvalidInput("state the conditions of the concurrence", field="conditions")
+    workflow.require_allowed(proposal, Status.DECIDED)
+    if decision in CONCURRING:
+        blockers = concurrence_blockers(proposal)
+        if blockers:
+            raise RuleViolation(
+                "State cannot concur yet: " + "; ".join(f"{b.code} {b.message}" for b in blockers),
+                code=blockers[0].code,
+                blockers=[b.as_dict() for b in blockers],
+            )
+    proposal = workflow.transition(
+        acting_user=acting_user,
+        proposal=proposal,
+        to_status=Status.DECIDED,
+        reason=reasons,
+        decision=decision,
+        decision_reasons=reasons,
+        decision_conditions=conditions if decision == Decision.CONCUR_WITH_CONDITIONS else "",
+        decided_by=acting_user if getattr(acting_user, "pk", None) else None,
+        decided_on=clock.today(),
+    )
+    if decision in CONCURRING and cn.bears_cn(proposal) and registry.service("congress.open_package") is not None:
+        proposal = open_cn_package(acting_user=acting_user, proposal=proposal)
+    return proposal
+
+
+@transaction.atomic
+def open_cn_package(*, acting_user: Any, proposal: Proposal) -> Proposal:
+    _may(acting_user, "title10.edit")
+    if proposal.decision not in CONCURRING or not cn.bears_cn(proposal):
+        raise RuleViolation(
+            "a CN package is opened only for a concurrence under an authority with a CN clock",
+            code="T10-020",
+            decision=proposal.decision,
+            authority=proposal.authority.code,
+        )
+    workflow.require_allowed(proposal, Status.CN_PENDING)
+    package = cn.open_package(acting_user=acting_user, proposal=proposal)
+    number = str(getattr(package, "number", "") or getattr(package, "pk", ""))
+    return workflow.transition(
+        acting_user=acting_user,
+        proposal=proposal,
+        to_status=Status.CN_PENDING,
+        reason=f"CN package {number} opened in the notifications workbench",
+        cn_reference=number,
+    )
+
+
+@transaction.atomic
+def mark_ready(*, acting_user: Any, proposal: Proposal) -> Proposal:
+    workflow.require_allowed(proposal, Status.READY_TO_EXECUTE)
+    if proposal.decision not in CONCURRING:
+        raise RuleViolation("only a concurred proposal can be executed", code="T10-022", decision=proposal.decision)
+    if proposal.status == Status.DECIDED and cn.bears_cn(proposal):
+        raise RuleViolation(
+            f"{proposal.authority.citation} requires a congressional notification "
+            f"{proposal.authority.cn_days_before} days before activities; open the CN package first",
+            code="T10-021",
+            authority=proposal.authority.code,
+        )
+    reason = "concurred; no CN clock under this authority"
+    if proposal.status == Status.CN_PENDING:
+        status = cn.clearance_status(proposal)
+        if status is None:
+            raise RuleViolation("notifications workbench not installed: the CN's clearance cannot be confirmed", code="T10-023")
+        cleared = status.get("cleared_to_obligate_on")
+        if not cleared or cleared > clock.today():
+            raise RuleViolation(
+                f"CN {status.get('number', proposal.cn_reference)} has not cleared "
+                f"(status {status.get('status', 'unknown')}, wait ends {status.get('wait_ends_on') or 'not set'})",
+                code="T10-021",
+                cn=status.get("number"),
+                wait_ends_on=status.get("wait_ends_on"),
+            )
+        reason = f"CN {status.get('number')} cleared to obligate on {cleared}"
+    return workflow.transition(acting_user=acting_user, proposal=proposal, to_status=Status.READY_TO_EXECUTE, reason=reason)
+
+
+@transaction.atomic
+def withdraw(*, acting_user: Any, proposal: Proposal, reason: str) -> Proposal:
+    if not reason.strip():
+        raise InvalidInput("a reason is required to withdraw a proposal", field="reason")
+    proposal = workflow.transition(acting_user=acting_user, proposal=proposal, to_status=Status.WITHDRAWN, reason=reason)
+    clearance_services.withdraw_clearances(acting_user=acting_user, subject=proposal, reason=f"proposal withdrawn: {reason}")
+    return proposal
+
+
+# ---------------------------------------------------------------------------------------------
+# Deconfliction decisions and the assurances registry
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_deconfliction(
+    *, acting_user: Any, proposal: Proposal, candidate_key: str, verdict: str, justification: str
+) -> DeconflictionDecision:
+    _may(acting_user, "title10.edit")
+    if verdict not in DeconflictionDecision.Verdict.values:
+        raise InvalidInput(
+            f"verdict must be one of {', '.join(DeconflictionDecision.Verdict.values)}",
+            field="verdict",
+            allowed=list(DeconflictionDecision.Verdict.values),
+        )
+    if not justification.strip():
+        raise InvalidInput("a justification is required", field="justification")
+    candidate = next((c for c in checks.deconfliction_candidates(proposal) if c.key == candidate_key), None)
+    if candidate is None:
+        raise InvalidInput(f"{candidate_key!r} is not a deconfliction candidate of {proposal.reference}", field="candidate_key")
+    existing = DeconflictionDecision.objects.filter(proposal=proposal, candidate_key=candidate_key).first()
+    before = {"verdict": existing.verdict, "justification": existing.justification} if existing else None
+    obj, _ = DeconflictionDecision.objects.update_or_create(
+        proposal=proposal,
+        candidate_key=candidate_key,
+        defaults={
+            "candidate_label": candidate.label[:300],
+            "score": Decimal(str(round(candidate.score, 3))),
+            "reasons": candidate.reasons,
+            "verdict": verdict,
+            "justification": justification,
+            "decided_by": acting_user if getattr(acting_user, "pk", None) else None,
+            "decided_at": clock.now(),
+        },
+    )
+    record(
+        actor=acting_user,
+        action="title10.deconfliction.decide",
+        obj=obj,
+        before=before,
+        after={
+            "candidate": candidate_key,
+            "verdict": verdict,
+            "justification": justification,
+            "score": candidate.score,
+            "reasons": candidate.reasons,
+        },
+    )
+    return obj
+
+
+ASSURANCE_FIELDS = (
+    "kind",
+    "instrument",
+    "state",
+    "signed_on",
+    "expires_on",
+    "covers_articles",
+    "covers_training",
+    "covers_services",
+    "notes",
+    "source",
+)
+
+
+@transaction.atomic
+def save_assurance(*, acting_user: Any, country: Country, assurance: Assurance | None = None, **values: Any) -> Assurance:
+    _may(acting_user, "title10.edit")
+    unknown = set(values) - set(ASSURANCE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            f"unknown assurance fields: {', '.join(sorted(unknown))}", field=sorted(unknown)[0], allowed=list(ASSURANCE_FIELDS)
+        )
+    if values.get("kind", getattr(assurance, "kind", None)) not in Assurance.Kind.values:
+        raise InvalidInput(
+            f"kind must be one of {', '.join(Assurance.Kind.values)}", field="kind", allowed=list(Assurance.Kind.values)
+        )
+    if values.get("state", getattr(assurance, "state", Assurance.State.IN_FORCE)) not in Assurance.State.values:
+        raise InvalidInput(
+            f"state must be one of {', '.join(Assurance.State.values)}", field="state", allowed=list(Assurance.State.values)
+        )
+    if not str(values.get("instrument", getattr(assurance, "instrument", ""))).strip():
+        raise InvalidInput("instrument is required (agreement reference or event)", field="instrument")
+    signed, expires = values.get("signed_on"), values.get("expires_on")
+    if signed and expires and expires < signed:
+        raise InvalidInput("expires_on is before signed_on", field="expires_on")
+    before = {f: getattr(assurance, f) for f in ASSURANCE_FIELDS} if assurance else None
+    obj = assurance or Assurance(country=country)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.updated_at = clock.now()
+    obj.save()
+    record(
+        actor=acting_user,
+        action="title10.assurance.save",
+        obj=obj,
+        before=before,
+        after={"country": country.iso3, **{f: getattr(obj, f) for f in ASSURANCE_FIELDS}},
+    )
+    return obj
