@@ -1,5 +1,192 @@
 """API router of the restrictions app, mounted at /api/v1/ by secassist.api."""
 
-from ninja import Router
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Status
+
+from secassist.accounts.access import require
+from secassist.core.errors import InvalidInput
+
+from . import selectors, services
+from .checking import check, check_many
+from .models import Designation, SecurityForceUnit, Waiver
+from .schemas import (
+    BatchIn,
+    BatchOut,
+    CheckIn,
+    CheckOut,
+    DesignationIn,
+    DesignationOut,
+    RestrictionOut,
+    UnitIn,
+    UnitOut,
+    WaiverIn,
+    WaiverOut,
+)
 
 router = Router(tags=["restrictions"])
+
+
+@router.post(
+    "/restrictions/check",
+    response=CheckOut,
+    summary="Do State restrictions prohibit or limit this assistance?",
+    description="The verdict is the strongest that applies: prohibited > allowed_under_waiver > allowed_with_conditions > "
+    "allowed. Every finding names its rule code, statute citation, the designation and waiver relied on, and "
+    "their sources. Unknown country, program or purpose: 422 naming the field and the allowed values.",
+)
+def post_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
+    require(request.user, "restrictions.check")
+    return check(**payload.dict()).as_dict()
+
+
+@router.post(
+    "/restrictions/check-batch",
+    response=BatchOut,
+    summary="Screen many lines at once (one data snapshot)",
+    description="All checks are validated first; if any is invalid nothing is evaluated and the 422 lists every bad "
+    "check by index (details.errors).",
+)
+def post_check_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+    require(request.user, "restrictions.check")
+    results = check_many([c.dict() for c in payload.checks])
+    summary: dict[str, int] = {}
+    for r in results:
+        summary[r.verdict] = summary.get(r.verdict, 0) + 1
+    return {"count": len(results), "summary": summary, "results": [r.as_dict() for r in results]}
+
+
+def _restriction_out(r: Any) -> dict[str, Any]:
+    data = {k: getattr(r, k) for k in RestrictionOut.model_fields if k not in ("accounts", "authorities")}
+    data["accounts"] = sorted(a.code for a in r.accounts.all())
+    data["authorities"] = sorted(a.code for a in r.authorities.all())
+    return data
+
+
+@router.get("/restrictions/catalog", response=list[RestrictionOut], summary="The restrictions catalog with citations")
+def list_catalog(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_restriction_out(r) for r in selectors.catalog()]
+
+
+def _designation_out(d: Designation) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "restriction": d.restriction.key,
+        "country": d.country.iso3,
+        "status": d.status,
+        "effect": d.effect,
+        "fiscal_year": d.fiscal_year,
+        "effective_from": d.effective_from,
+        "ended_on": d.ended_on,
+        "pd_number": d.pd_number,
+        "source_document": d.source_document,
+        "source_url": d.source_url,
+        "confidence": d.confidence,
+        "note": d.note,
+    }
+
+
+def _country_param(country: str) -> str:
+    code = country.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise InvalidInput("country must be an ISO 3166-1 alpha-3 code, e.g. SOM", field="country", value=country)
+    return code
+
+
+@router.get(
+    "/restrictions/designations", response=list[DesignationOut], summary="A country's designations (its restriction timeline)"
+)
+def list_designations(request: HttpRequest, country: str) -> list[dict[str, Any]]:
+    return [_designation_out(d) for d in selectors.designations_for(_country_param(country))]
+
+
+@router.post("/restrictions/designations", response={201: DesignationOut}, summary="Record a designation (audited)")
+def post_designation(request: HttpRequest, payload: DesignationIn) -> Status:
+    obj = services.record_designation(acting_user=request.user, **payload.dict())
+    return Status(201, _designation_out(obj))
+
+
+def _waiver_out(w: Waiver) -> dict[str, Any]:
+    data = {k: getattr(w, k) for k in WaiverOut.model_fields if k not in ("id", "restriction", "country")}
+    return {**data, "id": w.pk, "restriction": w.restriction.key, "country": w.country.iso3}
+
+
+@router.get("/restrictions/waivers", response=list[WaiverOut], summary="The waiver/determination register")
+def list_waivers(
+    request: HttpRequest,
+    country: str = "",
+    restriction: str = "",
+    fiscal_year: int | None = None,
+    expiring_within_days: int | None = None,
+) -> list[dict[str, Any]]:
+    if expiring_within_days is not None:
+        if not 0 <= expiring_within_days <= 3650:
+            raise InvalidInput("expiring_within_days must be between 0 and 3650", field="expiring_within_days")
+        qs = selectors.expiring_waivers(days=expiring_within_days)
+    else:
+        qs = selectors.waiver_register(
+            country=_country_param(country) if country else "", restriction=restriction, fiscal_year=fiscal_year
+        )
+    return [_waiver_out(w) for w in qs[:2000]]
+
+
+@router.post(
+    "/restrictions/waivers",
+    response={201: WaiverOut},
+    summary="Record a waiver, determination, certification or exception (audited)",
+)
+def post_waiver(request: HttpRequest, payload: WaiverIn) -> Status:
+    obj = services.record_waiver(acting_user=request.user, **payload.dict())
+    return Status(201, _waiver_out(obj))
+
+
+def _unit_out(u: SecurityForceUnit) -> dict[str, Any]:
+    data = {k: getattr(u, k) for k in UnitOut.model_fields if k not in ("id", "country")}
+    return {**data, "id": u.pk, "country": u.country.iso3}
+
+
+@router.get("/restrictions/units", response=list[UnitOut], summary="Registered security-force units of a country (Leahy)")
+def list_units(request: HttpRequest, country: str) -> list[dict[str, Any]]:
+    return [_unit_out(u) for u in selectors.units_for(_country_param(country))]
+
+
+@router.post(
+    "/restrictions/units", response={201: UnitOut}, summary="Register a security-force unit as recorded from INVEST (audited)"
+)
+def post_unit(request: HttpRequest, payload: UnitIn) -> Status:
+    data = payload.dict()
+    country = data.pop("country")
+    parent_id = data.pop("parent_id")
+    parent = None
+    if parent_id is not None:
+        parent = SecurityForceUnit.objects.filter(pk=parent_id).first()
+        if parent is None:
+            raise Http404(f"no unit {parent_id}")
+    return Status(201, _unit_out(services.save_unit(acting_user=request.user, country=country, parent=parent, **data)))
+
+
+@router.put(
+    "/restrictions/units/{unit_id}", response=UnitOut, summary="Update a unit's vetting, finding or remediation (audited)"
+)
+def put_unit(request: HttpRequest, unit_id: int, payload: UnitIn) -> dict[str, Any]:
+    unit = SecurityForceUnit.objects.select_related("country", "parent").filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404(f"no unit {unit_id}")
+    data = payload.dict()
+    country = data.pop("country").strip().upper()
+    if country != unit.country.iso3:
+        raise InvalidInput(
+            f"country cannot change: unit {unit_id} belongs to {unit.country.iso3}", field="country", allowed=[unit.country.iso3]
+        )
+    parent_id = data.pop("parent_id")
+    parent = SecurityForceUnit.objects.filter(pk=parent_id).first() if parent_id is not None else None
+    if parent_id is not None and parent is None:
+        raise Http404(f"no unit {parent_id}")
+    return _unit_out(
+        services.save_unit(
+            acting_user=request.user, country=country, unit=unit, parent=parent, reason="updated through the API", **data
+        )
+    )

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +9,46 @@ class RestrictionsConfig(AppConfig):
     name = "secassist.restrictions"
     label = "restrictions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, ReferenceStep, registry
+
+        from . import selectors
+        from .checking import check, check_many
+        from .demo import load_demo, load_reference_step
+
+        registry.provide("restrictions.check", check)
+        registry.provide("restrictions.check_many", check_many)  # re-screening: rows of check() kwargs, one snapshot
+        # The catalog and cited seed designations/waivers are product data every install needs.
+        registry.add_reference_step(ReferenceStep("restrictions catalog, designations and waivers", 200, load_reference_step))
+        registry.add_demo_step(DemoStep("restrictions: statutes, designations and waivers", 200, load_demo))
+        registry.add_country_section(CountrySection("Restrictions", 200, "restrictions/_country_section.html", country_section))
+        registry.add_home_count(
+            HomeCount(
+                "Waivers expiring in 90 days", 200, lambda user: selectors.expiring_waivers().count(), "restrictions:waivers"
+            )
+        )
+        registry.add_home_panel(HomePanel("restrictions-expiring", 200, "restrictions/_home_panel.html", home_panel))
+
+
+def country_section(country: Any, user: Any) -> dict[str, Any]:
+    from . import selectors
+
+    designations = list(selectors.designations_for(country.iso3))
+    waivers = list(selectors.waivers_for(country.iso3))
+    units = selectors.units_for(country.iso3).count()
+    return {
+        "designations": designations[:12],
+        "designation_count": len(designations),
+        "waivers": waivers[:8],
+        "waiver_count": len(waivers),
+        "unit_count": units,
+        "iso3": country.iso3,
+    }
+
+
+def home_panel(user: Any) -> dict[str, Any] | None:
+    from . import selectors
+
+    rows = list(selectors.expiring_waivers()[:10])
+    return {"expiring_waivers": rows} if rows else None

@@ -1,4 +1,18 @@
 """Pages of the restrictions app (namespace "restrictions"). Every view declares its capability."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "restrictions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalog, name="catalog"),
+    path("check/", views.check_page, name="check"),
+    path("waivers/", views.waivers, name="waivers"),
+    path("waivers/new/", views.waiver_new, name="waiver-new"),
+    path("designations/new/", views.designation_new, name="designation-new"),
+    path("designations/<int:pk>/end/", views.designation_end, name="designation-end"),
+    path("units/new/", views.unit_new, name="unit-new"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("countries/<str:iso3>/", views.country, name="country"),
+]

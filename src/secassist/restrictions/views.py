@@ -1,0 +1,196 @@
+"""Pages: catalog, check, waiver register with expiry alerts, country timeline, and the audited
+forms to record designations, waivers and security-force units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from secassist.accounts.permissions import capability
+from secassist.accounts.roles import has_capability
+from secassist.core import clock
+from secassist.core.errors import DomainError
+from secassist.reference import selectors as reference_selectors
+
+from . import selectors, services
+from .checking import check
+from .engine import CheckResult
+from .forms import CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
+from .models import Designation, SecurityForceUnit, Waiver
+from .snapshot import programs
+
+
+def _attach_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a refusal next to the field it names (or at the top of the form)."""
+    field = str(exc.details.get("field") or "")
+    if field in form.fields:
+        form.add_error(field, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+@capability("view")
+def catalog(request: HttpRequest) -> HttpResponse:
+    return render(request, "restrictions/catalog.html", {"restrictions": selectors.catalog()})
+
+
+@capability("restrictions.check")
+def check_page(request: HttpRequest) -> HttpResponse:
+    form = CheckForm(request.GET or None)
+    result: CheckResult | None = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = check(
+                country=data["country"],
+                program=data["program"],
+                fiscal_year=data["fiscal_year"],
+                on_date=data["on_date"],
+                recipient=data["recipient"],
+                purpose=data["purpose"],
+                units=form.unit_list(),
+            )
+        except DomainError as exc:
+            _attach_error(form, exc)
+    context = {"form": form, "result": result, "program_codes": sorted(programs()), "today": clock.today()}
+    status = 422 if request.GET and form.errors else 200
+    template = "restrictions/_check_result.html" if request.headers.get("HX-Request") else "restrictions/check.html"
+    return render(request, template, context, status=status)
+
+
+@capability("view")
+def waivers(request: HttpRequest) -> HttpResponse:
+    country = request.GET.get("country", "").strip().upper()[:3]
+    restriction = request.GET.get("restriction", "")
+    fy_text = request.GET.get("fiscal_year", "")
+    fiscal_year = int(fy_text) if fy_text.isdigit() and 1946 <= int(fy_text) <= 2100 else None
+    rows = selectors.waiver_register(country=country, restriction=restriction, fiscal_year=fiscal_year)
+    return render(
+        request,
+        "restrictions/waivers.html",
+        {
+            "waivers": rows[:500],
+            "total": rows.count(),
+            "expiring": selectors.expiring_waivers(),
+            "today": clock.today(),
+            "country": country,
+            "restriction": restriction,
+            "fiscal_year": fy_text,
+            "catalog": selectors.catalog(),
+            "can_edit": has_capability(request.user, "restrictions.edit"),
+            "alert_days": selectors.EXPIRY_ALERT_DAYS,
+        },
+    )
+
+
+@capability("view")
+def country(request: HttpRequest, iso3: str) -> HttpResponse:
+    obj = reference_selectors.country(iso3)
+    if obj is None:
+        raise Http404(f"No country with code {iso3.upper()}.")
+    return render(
+        request,
+        "restrictions/country.html",
+        {
+            "country": obj,
+            "designations": selectors.designations_for(obj.iso3),
+            "waivers": selectors.waivers_for(obj.iso3),
+            "units": selectors.units_for(obj.iso3),
+            "can_edit": has_capability(request.user, "restrictions.edit"),
+            "today": clock.today(),
+        },
+    )
+
+
+def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any, context: dict[str, Any]) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj, message, target = save(form)
+            messages.success(request, message)
+            return redirect(target, obj.country.iso3)
+        except DomainError as exc:
+            _attach_error(form, exc)
+    status = 422 if request.method == "POST" else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def waiver_new(request: HttpRequest) -> HttpResponse:
+    form = WaiverForm(request.POST or None, initial={"country": request.GET.get("country", ""), "public": True})
+
+    def save(f: WaiverForm) -> tuple[Waiver, str, str]:
+        obj = services.record_waiver(acting_user=request.user, **f.service_kwargs())
+        return obj, f"Recorded: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/waiver_form.html", save, {"program_codes": sorted(programs())})
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def designation_new(request: HttpRequest) -> HttpResponse:
+    form = DesignationForm(request.POST or None, initial={"country": request.GET.get("country", "")})
+
+    def save(f: DesignationForm) -> tuple[Designation, str, str]:
+        obj = services.record_designation(acting_user=request.user, **f.cleaned_data)
+        return obj, f"Recorded: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/designation_form.html", save, {})
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def designation_end(request: HttpRequest, pk: int) -> HttpResponse:
+    designation = Designation.objects.select_related("restriction", "country").filter(pk=pk).first()
+    if designation is None:
+        raise Http404("No such designation.")
+    form = EndDesignationForm(request.POST or None)
+
+    def save(f: EndDesignationForm) -> tuple[Designation, str, str]:
+        obj = services.end_designation(acting_user=request.user, designation=designation, **f.cleaned_data)
+        return obj, f"Ended on {obj.ended_on}: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/designation_end.html", save, {"designation": designation})
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def unit_new(request: HttpRequest) -> HttpResponse:
+    form = UnitForm(request.POST or None, initial={"country": request.GET.get("country", "")})
+
+    def save(f: UnitForm) -> tuple[Any, str, str]:
+        data = dict(f.cleaned_data)
+        obj = services.save_unit(acting_user=request.user, country=data.pop("country"), **data)
+        return obj, f"Registered unit {obj} (id {obj.pk}).", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/unit_form.html", save, {})
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = SecurityForceUnit.objects.select_related("country").filter(pk=pk).first()
+    if unit is None:
+        raise Http404("No such unit.")
+    initial = {name: getattr(unit, name) for name in services.UNIT_FIELDS}
+    form = UnitForm(request.POST or None, initial={**initial, "country": unit.country.iso3})
+    form.fields["country"].disabled = True
+
+    def save(f: UnitForm) -> tuple[Any, str, str]:
+        data = {k: v for k, v in f.cleaned_data.items() if k != "country"}
+        obj = services.save_unit(
+            acting_user=request.user,
+            country=unit.country.iso3,
+            unit=unit,
+            parent=unit.parent,
+            reason="updated from INVEST",
+            **data,
+        )
+        return obj, f"Updated unit {obj} (id {obj.pk}).", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/unit_form.html", save, {"unit": unit})

@@ -1,0 +1,171 @@
+"""Pages: catalog, check (full page and htmx partial), register with expiry alert, forms, country page."""
+
+from __future__ import annotations
+
+import time_machine
+from django.urls import reverse
+
+from secassist.audit.models import AuditEvent
+from secassist.restrictions.models import Waiver
+
+
+def test_catalog_lists_every_restriction_with_its_citation(restrictions_data, client_as, viewer):
+    response = client_as(viewer).get(reverse("restrictions:catalog"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in (
+        "RST-010",
+        "22 U.S.C. 2371",
+        "RST-016",
+        "22 U.S.C. 2370c-1",
+        "10 U.S.C. 362",
+        "<caption>15 restrictions</caption>",
+    ):
+        assert text in html
+
+
+def test_check_page_explains_the_verdict_with_citation_and_source(restrictions_data, client_as, viewer):
+    url = (
+        reverse("restrictions:check")
+        + "?country=SOM&program=FMF&fiscal_year=2025&on_date=2025-03-01&recipient=government&purpose=general"
+    )
+    response = client_as(viewer).get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Verdict:" in html and "Prohibited" in html and "RST-016" in html and "22 U.S.C. 2370c-1" in html
+    assert "bidenwhitehouse.archives.gov" in html
+    partial = client_as(viewer).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "RST-016" in partial
+
+
+def test_check_page_ties_an_error_to_its_field(restrictions_data, client_as, viewer):
+    url = reverse("restrictions:check") + "?country=SOM&program=ESF&fiscal_year=2025&recipient=government&purpose=general"
+    response = client_as(viewer).get(url)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="id_program-error"' in html and 'aria-describedby="id_program-hint id_program-error"' in html
+
+
+def test_waiver_register_alerts_on_waivers_expiring_within_90_days(restrictions_data, client_as, viewer):
+    with time_machine.travel("2025-08-01 12:00Z"):
+        html = client_as(viewer).get(reverse("restrictions:waivers")).content.decode()
+        home = client_as(viewer).get(reverse("web:home")).content.decode()
+    assert "expire in the next 90 days" in html and "2025-09-30" in html
+    assert "Waivers expiring in 90 days" in home and "Waivers expiring in the next 90 days" in home
+
+
+def test_an_analyst_records_a_waiver_through_the_form_and_it_is_audited(restrictions_data, client_as, sa_analyst):
+    response = client_as(sa_analyst).post(
+        reverse("restrictions:waiver-new"),
+        {
+            "restriction": "cspa",
+            "country": "som",
+            "kind": "waiver",
+            "scope_programs": "FMF; 10 USC 331",
+            "fiscal_year": "2026",
+            "effective_from": "2025-09-30",
+            "legal_authority": "CSPA §404(c)",
+            "source_document": "PD 2025-xx (test)",
+            "public": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    waiver = Waiver.objects.get(source_document="PD 2025-xx (test)")
+    assert waiver.scope_programs == ["10USC331", "FMF"] and waiver.recorded_by == sa_analyst
+    assert AuditEvent.objects.filter(action="restrictions.waiver.record", object_id=str(waiver.pk)).exists()
+
+
+def test_the_waiver_form_shows_service_refusals_on_the_field(restrictions_data, client_as, sa_analyst):
+    response = client_as(sa_analyst).post(
+        reverse("restrictions:waiver-new"),
+        {
+            "restriction": "cspa",
+            "country": "SOM",
+            "kind": "waiver",
+            "scope_programs": "ESF",
+            "effective_from": "2025-09-30",
+            "legal_authority": "x",
+            "source_document": "y",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="id_scope_programs-error"' in response.content.decode()
+
+
+def test_a_read_only_user_cannot_post_the_forms(restrictions_data, client_as, viewer):
+    assert client_as(viewer).get(reverse("restrictions:waiver-new")).status_code == 200
+    for name in ("restrictions:waiver-new", "restrictions:designation-new", "restrictions:unit-new"):
+        assert client_as(viewer).post(reverse(name), {}).status_code == 403
+
+
+def test_recording_a_designation_and_its_end_through_the_forms(restrictions_data, client_as, sa_analyst):
+    client = client_as(sa_analyst)
+    response = client.post(
+        reverse("restrictions:designation-new"),
+        {
+            "restriction": "brooke-7012",
+            "country": "ZWE",
+            "status": "in default > 1 year",
+            "effect": "prohibits",
+            "effective_from": "2024-01-01",
+            "source_document": "Treasury arrears report (test)",
+        },
+    )
+    assert response.status_code == 302
+    from secassist.restrictions.models import Designation
+
+    d = Designation.objects.get(country__iso3="ZWE", restriction__key="brooke-7012")
+    response = client.post(
+        reverse("restrictions:designation-end", args=[d.pk]), {"ended_on": "2025-01-01", "reason": "arrears cleared"}
+    )
+    assert response.status_code == 302
+    d.refresh_from_db()
+    assert str(d.ended_on) == "2025-01-01"
+
+
+def test_country_timeline_and_country_page_section_show_designations_with_sources(restrictions_data, client_as, viewer):
+    html = client_as(viewer).get(reverse("restrictions:country", args=["CUB"])).content.decode()
+    assert "2021-01-12 – 2025-01-14" in html and "2025-01-20 – in force" in html
+    section = client_as(viewer).get(reverse("web:country", args=["CUB"])).content.decode()
+    assert "Full restriction timeline" in section
+
+
+def test_unit_form_registers_a_unit(restrictions_data, client_as, sa_analyst):
+    response = client_as(sa_analyst).post(
+        reverse("restrictions:unit-new"),
+        {
+            "country": "KEN",
+            "name": "GSU Recce",
+            "force_type": "police",
+            "vetting_status": "approved",
+            "remediation_status": "none",
+        },
+    )
+    assert response.status_code == 302
+    html = client_as(sa_analyst).get(reverse("restrictions:country", args=["KEN"])).content.decode()
+    assert "GSU Recce" in html
+
+
+def test_an_analyst_updates_a_units_vetting_and_the_check_follows(restrictions_data, client_as, sa_analyst):
+    from secassist.restrictions import services
+    from secassist.restrictions.checking import check
+
+    unit = services.save_unit(acting_user=sa_analyst, country="KEN", name="Unit Q", force_type="military")
+    assert {f.code for f in check(country="KEN", program="FMF", fiscal_year=2025, units=[unit.pk]).findings} == {
+        "RST-090",
+        "RST-091",
+    }
+    response = client_as(sa_analyst).post(
+        reverse("restrictions:unit-edit", args=[unit.pk]),
+        {
+            "name": "Unit Q",
+            "force_type": "military",
+            "vetting_status": "denied",
+            "remediation_status": "none",
+            "credible_information": "on",
+            "finding_date": "2025-01-05",
+        },
+    )
+    assert response.status_code == 302
+    assert check(country="KEN", program="FMF", fiscal_year=2025, on_date="2025-02-01", units=[unit.pk]).verdict == "prohibited"
+    assert AuditEvent.objects.filter(action="restrictions.unit.save", object_id=str(unit.pk)).exists()
