@@ -5,3 +5,38 @@ class CongressConfig(AppConfig):
     name = "secassist.congress"
     label = "congress"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, Importer, registry
+
+        from . import demo, exports, integrations, loader, services, views
+
+        registry.provide("congress.obligation_gate", integrations.gate)
+        registry.provide("congress.open_package", services.open_package)
+        registry.provide("congress.clearance_for", integrations.clearance_for)
+        registry.add_importer(
+            Importer(
+                "congress-rules",
+                "notification rules (data/congress/notification_rules.csv)",
+                loader.load_rules,
+                loader.rules_path,
+            )
+        )
+        registry.add_importer(
+            Importer(
+                "congress-always-notify",
+                "SFOPS §7015(f) always-notify countries per FY",
+                loader.load_always_notify,
+                loader.always_notify_path,
+            )
+        )
+        for table in exports.TABLES:
+            registry.add_exporter(
+                Importer(f"congress-{table}", f"congress {table} (CSV or XLSX by the file suffix)", exports.exporter(table))
+            )
+        registry.add_demo_step(DemoStep("congressional notifications", 300, demo.run))
+        registry.add_home_panel(HomePanel("congress", 30, "congress/_home_panel.html", views.home_panel))
+        registry.add_home_count(HomeCount("CNs waiting or on hold", 300, views.waiting_count, "congress:list"))
+        registry.add_country_section(
+            CountrySection("Congressional notifications", 300, "congress/_country_section.html", views.country_section)  # type: ignore[arg-type]
+        )

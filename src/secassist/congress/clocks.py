@@ -1,0 +1,133 @@
+"""The clock engine (DOMAIN §9.3): pure date arithmetic for every kind of statutory clock.
+
+Kinds: N days before an action, N days after an event, N days after enactment, fixed calendar
+dates, FY-relative dates, and the emergency variant (no later than N days after the action).
+Days are calendar days unless the rule says business days (`core.calendar`, federal holidays
+excluded). No queries here: callers pass the rule's numbers in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from secassist.core.calendar import add_business_days
+from secassist.core.errors import InvalidInput
+from secassist.core.fiscal import FiscalYear
+
+CALENDAR = "calendar"
+BUSINESS = "business"
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    """The numbers of a rule the engine needs (a NotificationRule or a test's literal)."""
+
+    kind: str
+    days: int | None = None
+    day_basis: str = CALENDAR
+    month: int | None = None
+    day: int | None = None
+    fy_anchor: str = ""
+    offset_days: int = 0
+    emergency_days_after: int | None = None
+
+
+def add_days(start: dt.date, days: int, basis: str = CALENDAR) -> dt.date:
+    if basis == BUSINESS:
+        return add_business_days(start, days)
+    if basis != CALENDAR:
+        raise InvalidInput(
+            f"day basis must be {CALENDAR} or {BUSINESS}", field="day_basis", value=basis, allowed=[CALENDAR, BUSINESS]
+        )
+    return start + dt.timedelta(days=days)
+
+
+def subtract_days(end: dt.date, days: int, basis: str = CALENDAR) -> dt.date:
+    """The latest date that is `days` days before `end` (business days counted backwards)."""
+    if basis == CALENDAR:
+        return end - dt.timedelta(days=days)
+    from secassist.core.calendar import is_business_day
+
+    day, remaining = end, days
+    while remaining:
+        day -= dt.timedelta(days=1)
+        if is_business_day(day):
+            remaining -= 1
+    return day
+
+
+def _need_days(spec: ClockSpec) -> int:
+    if spec.days is None:
+        raise InvalidInput(f"a {spec.kind} clock needs a number of days", field="days")
+    return spec.days
+
+
+def wait_ends_on(spec: ClockSpec, transmitted_on: dt.date) -> dt.date:
+    """Before-action clock: a CN transmitted on D allows the action on D + N (N full days' notice)."""
+    return add_days(transmitted_on, _need_days(spec), spec.day_basis)
+
+
+def latest_notice_for_action(spec: ClockSpec, action_on: dt.date) -> dt.date:
+    """Before-action clock seen from the action: transmit no later than action − N days."""
+    return subtract_days(action_on, _need_days(spec), spec.day_basis)
+
+
+def due_after(spec: ClockSpec, event_on: dt.date) -> dt.date:
+    """After-event and after-enactment clocks: due no later than event + N days."""
+    return add_days(event_on, _need_days(spec), spec.day_basis)
+
+
+def emergency_due(spec: ClockSpec, action_on: dt.date) -> dt.date:
+    """Emergency variant (e.g. SFOPS §7015(e)): notice no later than N days after the action."""
+    if spec.emergency_days_after is None:
+        raise InvalidInput("this rule has no emergency variant", field="is_emergency")
+    return add_days(action_on, spec.emergency_days_after, spec.day_basis)
+
+
+def fixed_date_in(spec: ClockSpec, year: int) -> dt.date:
+    if not spec.month or not spec.day:
+        raise InvalidInput("a fixed-date clock needs a month and a day", field="month")
+    return dt.date(year, spec.month, spec.day)
+
+
+def fy_relative(spec: ClockSpec, fiscal_year: int) -> dt.date:
+    fy = FiscalYear(fiscal_year)
+    if spec.fy_anchor == "fy_start":
+        anchor = fy.start
+    elif spec.fy_anchor == "fy_end":
+        anchor = fy.end
+    else:
+        raise InvalidInput(
+            "an FY-relative clock needs fy_anchor fy_start or fy_end",
+            field="fy_anchor",
+            value=spec.fy_anchor,
+            allowed=["fy_start", "fy_end"],
+        )
+    return anchor + dt.timedelta(days=spec.offset_days)
+
+
+def occurrences(spec: ClockSpec, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Recurring clocks (fixed-date and FY-relative) falling between start and end, inclusive."""
+    dates: list[dt.date] = []
+    if spec.kind == "fixed_date":
+        for year in range(start.year, end.year + 1):
+            day = fixed_date_in(spec, year)
+            if start <= day <= end:
+                dates.append(day)
+    elif spec.kind == "fy_relative":
+        for fy in range(FiscalYear.of(start).year - 1, FiscalYear.of(end).year + 2):
+            day = fy_relative(spec, fy)
+            if start <= day <= end:
+                dates.append(day)
+    return sorted(dates)
+
+
+def cleared_to_obligate_on(wait_end: dt.date | None, hold_lifts: list[dt.date | None]) -> dt.date | None:
+    """Waiting period over AND no open hold: the later of the wait end and the last hold lifted.
+
+    None while the CN is not transmitted or while any hold is open (`None` in `hold_lifts`).
+    """
+    if wait_end is None or any(lift is None for lift in hold_lifts):
+        return None
+    return max([wait_end, *[d for d in hold_lifts if d is not None]])

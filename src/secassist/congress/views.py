@@ -1,0 +1,471 @@
+"""Pages of the congress app: parse → access → service/selector → render. Every view declares its capability."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from secassist.accounts.access import get_visible
+from secassist.accounts.permissions import capability
+from secassist.accounts.roles import has_capability
+from secassist.clearances import selectors as clearance_selectors
+from secassist.core import clock
+from secassist.core.errors import DomainError, InvalidInput
+from secassist.reference.models import Committee, Office
+
+from . import deadlines, documents, exports, ics, selectors, services, workflow
+from .fields import EDITABLE, TEAMS
+from .models import TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, Status
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FORM_FIELDS = [
+    "title",
+    "team",
+    "fiscal_year",
+    "account",
+    "authority",
+    "appropriation_fy",
+    "public_law",
+    "country",
+    "pseudo_region",
+    "program",
+    "implementing_agency",
+    "amount",
+    "cbj_amount",
+    "description",
+    "purpose",
+    "classification",
+    "is_emergency",
+    "emergency_justification",
+    "action_on",
+    "event_on",
+    "drafted_on",
+]
+
+
+def waiting_count(user: Any) -> int:
+    return Package.objects.filter(status=Status.WAITING).count()
+
+
+def home_panel(user: Any) -> dict[str, Any] | None:
+    """Statutory clocks due or overdue in the next 14 days, for analysts who draft notifications."""
+    if not has_capability(user, "congress.edit"):
+        return None
+    team = getattr(getattr(user, "office", None), "code", "")
+    items = deadlines.due_soon(days=14, team=team if team in TEAMS else "")
+    return {"items": items[:10], "more": max(len(items) - 10, 0), "team": team if team in TEAMS else ""}
+
+
+def country_section(country: Any, user: Any) -> dict[str, Any] | None:
+    packages = list(selectors.visible_packages(user).filter(country=country).order_by("-fiscal_year", "number")[:20])
+    if not packages:
+        return None
+    return {"packages": [{"p": p, "stage": selectors.stage_of(p)} for p in packages]}
+
+
+def _error(exc: DomainError) -> dict[str, str]:
+    field = str(exc.details.get("field", "") or "")
+    allowed = exc.details.get("allowed")
+    message = exc.message + (f" (allowed: {', '.join(map(str, allowed))})" if allowed and len(allowed) < 30 else "")
+    return {"field": field, "message": message}
+
+
+def _load(request: HttpRequest, pk: int) -> Package:
+    return get_visible(
+        selectors.visible_packages(request.user).prefetch_related("addressees", "allocations", "links", "attachments"), pk=pk
+    )
+
+
+@capability("view")
+def package_list(request: HttpRequest) -> HttpResponse:
+    params = {k: request.GET.get(k, "").strip()[:80] for k in ("status", "team", "country", "fiscal_year", "q")}
+    if params["status"] not in Status.values:
+        params["status"] = ""
+    if not params["fiscal_year"].isdigit():
+        params["fiscal_year"] = ""
+    qs = selectors.filtered(selectors.visible_packages(request.user), **params).order_by("-fiscal_year", "number")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [{"p": p, "stage": selectors.stage_of(p), "days_left": selectors.wait_days_left(p)} for p in page]
+    return render(
+        request,
+        "congress/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "statuses": Status.choices,
+            "teams": TEAMS,
+            "can_edit": has_capability(request.user, "congress.edit"),
+            "needing": selectors.allocations_needing_cn() if has_capability(request.user, "congress.edit") else [],
+        },
+    )
+
+
+def _form_values(request: HttpRequest) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        if name == "is_emergency":
+            values[name] = request.POST.get(name) == "on"
+        elif name in request.POST:
+            values[name] = request.POST.get(name, "")
+    values["rules"] = request.POST.getlist("rules")
+    allocations = [a for a in request.POST.get("allocations", "").replace(",", " ").split() if a]
+    values["allocations"] = allocations
+    items = []
+    rows_text = request.POST.get("mde_rows", "3")
+    for i in range(min(int(rows_text), 100) if rows_text.isdigit() else 3):
+        name = request.POST.get(f"mde_item_{i}", "").strip()
+        if name:
+            items.append(
+                {
+                    "item": name,
+                    "quantity": request.POST.get(f"mde_quantity_{i}", "0") or "0",
+                    "justified_quantity": request.POST.get(f"mde_justified_{i}", "") or None,
+                }
+            )
+    values["mde_items"] = items
+    return {k: v for k, v in values.items() if k in EDITABLE}
+
+
+def _form_context(package: Package | None, values: dict[str, Any] | None, error: dict[str, str] | None) -> dict[str, Any]:
+    from secassist.reference.models import Authority, Title22Account
+
+    rules = selectors.rules_in_force()
+    chosen = set(values.get("rules", []) if values else ([r.code for r in package.rules.all()] if package else []))
+    mde = (values or {}).get("mde_items") or (package.mde_items if package else []) or []
+    return {
+        "package": package,
+        "values": values or {},
+        "error": error,
+        "rules": rules,
+        "chosen_rules": chosen,
+        "teams": TEAMS,
+        "accounts": Title22Account.objects.all(),
+        "authorities": Authority.objects.filter(is_active=True),
+        "mde_rows": [*mde, *([{}] * max(3 - len(mde), 1))],
+    }
+
+
+@capability("view", write="congress.edit")
+@require_http_methods(["GET", "POST"])
+def package_create(request: HttpRequest) -> HttpResponse:
+    values, error = None, None
+    if request.method == "POST":
+        values = _form_values(request)
+        try:
+            package = services.create_package(acting_user=request.user, **values)
+            messages.success(request, f"{package.number} was opened as a draft.")
+            return redirect("congress:detail", pk=package.pk)
+        except DomainError as exc:
+            error = _error(exc)
+    initial = values or {
+        "fiscal_year": str(clock.today().year + (1 if clock.today().month >= 10 else 0)),
+        "team": "PM/SA-SAT",
+        "account": request.GET.get("account", "")[:10],
+        "country": request.GET.get("country", "")[:3],
+    }
+    if values is None and request.GET.get("allocation", "").isdigit():
+        initial.update(selectors.draft_from_allocation(int(request.GET["allocation"])))
+    return render(request, "congress/form.html", _form_context(None, initial, error), status=422 if error else 200)
+
+
+@capability("view", write="congress.edit")
+@require_http_methods(["GET", "POST"])
+def package_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _load(request, pk)
+    values, error = None, None
+    if request.method == "POST":
+        values = _form_values(request)
+        try:
+            services.update_package(acting_user=request.user, package=package, **values)
+            messages.success(request, f"{package.number} was saved.")
+            return redirect("congress:detail", pk=package.pk)
+        except DomainError as exc:
+            error = _error(exc)
+    if values is None:
+        values = {name: getattr(package, name) for name in FORM_FIELDS}
+        for key in ("account", "authority", "country", "pseudo_region", "team"):
+            obj = getattr(package, key)
+            values[key] = "" if obj is None else getattr(obj, "code", None) or getattr(obj, "iso3", None) or obj.name
+        values["allocations"] = [str(a.pk) for a in package.allocations.all()]
+        values["rules"] = [r.code for r in package.rules.all()]
+        values.update({k: v.isoformat() for k, v in values.items() if isinstance(v, dt.date)})
+    return render(request, "congress/form.html", _form_context(package, values, error), status=422 if error else 200)
+
+
+def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
+    today = clock.today()
+    holds = list(package.holds.select_related("committee").prefetch_related("questions"))
+    return {
+        "package": package,
+        "stage": selectors.stage_of(package),
+        "clock": selectors.clock_of(package),
+        "days_left": selectors.wait_days_left(package),
+        "today": today,
+        "findings": selectors.findings_for(package),
+        "actions": workflow.available_actions(package),
+        "clearances": clearance_selectors.for_subject(package),
+        "holds": [{"h": h, "days_held": ((h.lifted_on or today) - h.placed_on).days} for h in holds],
+        "history": package.history.select_related("by"),
+        "can_edit": has_capability(request.user, "congress.edit"),
+        "transmitted": package.status in TRANSMITTED_STATUSES,
+        "committees": Committee.objects.all(),
+        "clearing_offices": Office.objects.filter(is_clearing_office=True),
+        "default_addressees": sorted({c.code for r in package.rules.all() for c in r.committees.all()}),
+        "letters": list(package.addressees.all())
+        or sorted({c for r in package.rules.all() for c in r.committees.all()}, key=lambda c: c.code),
+        "page_marking": package.marking,
+    }
+
+
+@capability("view")
+def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _load(request, pk)
+    return render(request, "congress/detail.html", _detail_context(request, package))
+
+
+def _post_and_back(request: HttpRequest, package: Package, do: Any, success: str) -> HttpResponse:
+    try:
+        do()
+        messages.success(request, success)
+        return redirect("congress:detail", pk=package.pk)
+    except DomainError as exc:
+        ctx = _detail_context(request, _load(request, package.pk))
+        ctx["error"] = _error(exc)
+        return render(request, "congress/detail.html", ctx, status=exc.http_status if exc.http_status != 403 else 403)
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def package_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _load(request, pk)
+    action = request.POST.get("action", "")
+    params: dict[str, Any] = {"note": request.POST.get("note", "")}
+    for key in ("reason", "transmitted_on", "superseded_by"):
+        if request.POST.get(key):
+            params[key] = request.POST[key]
+    for key in ("clearing_offices", "addressees"):
+        if request.POST.getlist(key):
+            params[key] = request.POST.getlist(key)
+    label = workflow.TRANSITIONS[action].label if action in workflow.TRANSITIONS else action
+    return _post_and_back(
+        request,
+        package,
+        lambda: workflow.transition(acting_user=request.user, package=package, action=action, **params),
+        f"{package.number}: {label} — done.",
+    )
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _load(request, pk)
+    return _post_and_back(
+        request,
+        package,
+        lambda: services.place_hold(
+            acting_user=request.user,
+            package=package,
+            committee=request.POST.get("committee", ""),
+            reason=request.POST.get("reason", ""),
+            placed_on=request.POST.get("placed_on") or None,
+            placed_by_name=request.POST.get("placed_by_name", ""),
+        ),
+        "The hold was recorded.",
+    )
+
+
+def _hold(package: Package, hold_id: int) -> Hold:
+    return get_visible(Hold.objects.filter(package=package).select_related("committee", "package"), pk=hold_id)
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def hold_lift(request: HttpRequest, pk: int, hold_id: int) -> HttpResponse:
+    package = _load(request, pk)
+    hold = _hold(package, hold_id)
+    return _post_and_back(
+        request,
+        package,
+        lambda: services.lift_hold(
+            acting_user=request.user,
+            hold=hold,
+            lifted_on=request.POST.get("lifted_on") or None,
+            note=request.POST.get("note", ""),
+        ),
+        f"The {hold.committee.code} hold was lifted.",
+    )
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def hold_question(request: HttpRequest, pk: int, hold_id: int) -> HttpResponse:
+    package = _load(request, pk)
+    hold = _hold(package, hold_id)
+    return _post_and_back(
+        request,
+        package,
+        lambda: services.ask_question(
+            acting_user=request.user,
+            hold=hold,
+            question=request.POST.get("question", ""),
+            asked_on=request.POST.get("asked_on") or None,
+        ),
+        "The question was recorded.",
+    )
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def hold_answer(request: HttpRequest, pk: int, hold_id: int, question_id: int) -> HttpResponse:
+    package = _load(request, pk)
+    question = get_visible(HoldQuestion.objects.filter(hold=_hold(package, hold_id)), pk=question_id)
+    return _post_and_back(
+        request,
+        package,
+        lambda: services.answer_question(
+            acting_user=request.user,
+            question=question,
+            answer=request.POST.get("answer", ""),
+            answered_on=request.POST.get("answered_on") or None,
+        ),
+        "The answer was recorded.",
+    )
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _load(request, pk)
+    return _post_and_back(
+        request,
+        package,
+        lambda: services.add_attachment(
+            acting_user=request.user,
+            package=package,
+            title=request.POST.get("title", ""),
+            location=request.POST.get("location", ""),
+        ),
+        "The attachment was recorded.",
+    )
+
+
+@capability("view")
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _load(request, pk)
+    response = HttpResponse(documents.cn_document(package), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{package.number}.docx"'
+    return response
+
+
+@capability("view")
+def letter(request: HttpRequest, pk: int, committee: str) -> HttpResponse:
+    package = _load(request, pk)
+    comm = get_visible(Committee.objects.all(), code=committee)
+    response = HttpResponse(documents.transmittal_letter(package, comm), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{package.number}-{comm.code}-letter.docx"'
+    return response
+
+
+def _calendar_window(request: HttpRequest) -> tuple[dt.date, dt.date, str | None]:
+    today = clock.today()
+    try:
+        start = dt.date.fromisoformat(request.GET["from"]) if request.GET.get("from") else today - dt.timedelta(days=30)
+        end = dt.date.fromisoformat(request.GET["to"]) if request.GET.get("to") else today + dt.timedelta(days=120)
+    except ValueError:
+        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "from and to must be dates YYYY-MM-DD"
+    if end < start or (end - start).days > 3 * 366:
+        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "to must be after from, at most three years later"
+    return start, end, None
+
+
+@capability("view")
+def calendar(request: HttpRequest) -> HttpResponse:
+    start, end, error = _calendar_window(request)
+    team = request.GET.get("team", "")
+    team = team if team in TEAMS else ""
+    state = request.GET.get("state", "")
+    state = state if state in deadlines.STATES else ""
+    items = [i for i in deadlines.calendar(start=start, end=end, team=team) if not state or i.state == state]
+    return render(
+        request,
+        "congress/calendar.html",
+        {
+            "items": items,
+            "start": start,
+            "end": end,
+            "team": team,
+            "teams": TEAMS,
+            "state": state,
+            "states": deadlines.STATES,
+            "error": error,
+            "today": clock.today(),
+        },
+    )
+
+
+@capability("view")
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    team = request.GET.get("team", "")
+    items = deadlines.calendar(
+        start=today - dt.timedelta(days=90), end=today + dt.timedelta(days=400), team=team if team in TEAMS else ""
+    )
+    response = HttpResponse(
+        ics.render(items, stamp=clock.now(), base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="secassist-statutory-calendar.ics"'
+    return response
+
+
+@capability("view")
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    fy_text = request.GET.get("fiscal_year", "")
+    fiscal_year = int(fy_text) if fy_text.isdigit() and 1946 <= int(fy_text) <= 2100 else None
+    return render(
+        request,
+        "congress/reconciliation.html",
+        {"rows": selectors.reconciliation(fiscal_year=fiscal_year), "fiscal_year": fiscal_year or ""},
+    )
+
+
+@capability("view")
+def reports(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "congress/reports.html",
+        {"holds": selectors.holds_outstanding(), "cycle": selectors.cycle_times(), "tables": list(exports.TABLES)},
+    )
+
+
+@capability("view")
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    try:
+        data = exports.render(table, fmt)
+    except InvalidInput as exc:
+        return render(request, "web/error.html", {"status": 404, "title": "No such export", "message": exc.message}, status=404)
+    kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="congress-{table}-{clock.today().isoformat()}.{fmt}"'
+    return response
+
+
+@capability("view")
+def rule_list(request: HttpRequest) -> HttpResponse:
+    from .models import AlwaysNotifyCountry
+
+    return render(
+        request,
+        "congress/rules.html",
+        {
+            "rules": NotificationRule.objects.prefetch_related("committees").order_by("code", "-effective_from"),
+            "always_notify": AlwaysNotifyCountry.objects.select_related("country").order_by("-fiscal_year", "country__name"),
+        },
+    )
