@@ -32,6 +32,8 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is deliberately slow; tests that create many users use MD5 (never in the product)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Test clients rebuild the middleware; WhiteNoise would re-index the static finders each time.
+    settings.WHITENOISE_USE_FINDERS = False
 
 
 @pytest.fixture(autouse=True)

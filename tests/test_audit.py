@@ -125,3 +125,14 @@ def test_audit_trail_page_filters_by_object(client_as, viewer):
 
 def test_audit_trail_page_is_refused_to_roles_without_audit_view(client_as, sa_analyst):
     assert client_as(sa_analyst).get("/audit/").status_code == 403
+
+
+def test_the_committed_audit_event_catalog_matches_the_code():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from secassist.audit import catalog
+
+    committed = (Path(settings.REPO_DIR) / "docs" / "audit-events.md").read_text()
+    assert committed == catalog.render(), "regenerate: python -m secassist.audit.catalog > docs/audit-events.md"

@@ -7,7 +7,7 @@ class CongressConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, Importer, registry
+        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, Importer, ReferenceStep, registry
 
         from . import demo, exports, integrations, loader, services, views
 
@@ -34,6 +34,10 @@ class CongressConfig(AppConfig):
             registry.add_exporter(
                 Importer(f"congress-{table}", f"congress {table} (CSV or XLSX by the file suffix)", exports.exporter(table))
             )
+        # Every install needs the notification rules, with or without the demo.
+        registry.add_reference_step(
+            ReferenceStep("notification rules", 300, lambda *, acting_user=None: loader.load_all(acting_user=acting_user))
+        )
         registry.add_demo_step(DemoStep("congressional notifications", 300, demo.run))
         registry.add_home_panel(HomePanel("congress", 30, "congress/_home_panel.html", views.home_panel))
         registry.add_home_count(HomeCount("CNs waiting or on hold", 300, views.waiting_count, "congress:list"))
