@@ -6,6 +6,13 @@ from django.urls import NoReverseMatch, reverse
 
 NAV: list[tuple[str, list[tuple[str, str]]]] = [
     (
+        "Dashboard",
+        [
+            ("Clocks and alerts", "insights:dashboard"),
+            ("Clearances", "clearances:list"),
+        ],
+    ),
+    (
         "Security Assistance",
         [
             ("Funds (FMF, IMET, PKO)", "budget:overview"),
