@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from secassist.accounts.permissions import capability
+from secassist.accounts.roles import has_capability
 from secassist.audit.models import AuditEvent
 from secassist.core.registry import registry
 from secassist.reference import selectors
@@ -23,7 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "url_name": "web:authorities",
         },
         {"label": "Users", "value": get_user_model().objects.filter(is_active=True).count(), "url_name": None},
-        {"label": "Audit events", "value": AuditEvent.objects.count(), "url_name": "audit:trail"},
+        {
+            "label": "Audit events",
+            "value": AuditEvent.objects.count(),
+            "url_name": "audit:trail" if has_capability(request.user, "audit.view") else None,
+        },
     ]
     counts += [{"label": c.label, "value": c.count(request.user), "url_name": c.url_name} for c in registry.home_counts]
     return render(request, "web/home.html", {"counts": counts, "panels": _home_panels(request)})
