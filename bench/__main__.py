@@ -1,28 +1,20 @@
-"""Run every benchmark module in this folder (or those named on the command line)."""
+"""Run every benchmark in this folder (or those named), each in its own process because each
+sets up its own throw-away database: `python -m bench [name ...]`."""
 
 from __future__ import annotations
 
-import importlib
-import os
+import subprocess
 import sys
 from pathlib import Path
 
 
 def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secassist.settings")
     here = Path(__file__).parent
     names = sys.argv[1:] or sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_"))
     failed = 0
     for name in names:
-        module = importlib.import_module(f"bench.{name}")
-        runner = getattr(module, "main", None)
-        if runner is None:
-            continue
-        print(f"== bench.{name}", flush=True)
-        try:
-            runner()
-        except SystemExit as exc:
-            failed += bool(exc.code)
+        print(f"== bench/{name}.py", flush=True)
+        failed += subprocess.run([sys.executable, str(here / f"{name}.py")], check=False).returncode != 0
     return 1 if failed else 0
 
 

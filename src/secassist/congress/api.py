@@ -20,7 +20,7 @@ from secassist.core import clock
 from secassist.core.errors import InvalidInput
 from secassist.core.money import money_str
 
-from . import deadlines, documents, ics, selectors, services, workflow
+from . import deadlines, documents, ics, selectors, services, verdicts, workflow
 from .fields import parse_date
 from .models import Hold, HoldQuestion, Package, Status
 from .schemas import (
@@ -44,7 +44,8 @@ router = Router(tags=["congress"])
 MAX_CALENDAR_DAYS = 3 * 366
 
 
-def package_out(p: Package, cache: dict[Any, Any] | None = None) -> dict[str, Any]:
+def package_out(p: Package, cache: dict[Any, Any] | None = None, *, with_verdict: bool = False) -> dict[str, Any]:
+    """A package for the API; `with_verdict` adds its current restrictions verdict (single-package replies)."""
     return {
         "id": p.pk,
         "number": p.number,
@@ -85,6 +86,7 @@ def package_out(p: Package, cache: dict[Any, Any] | None = None) -> dict[str, An
         "attachments": [{"title": a.title, "location": a.location} for a in p.attachments.all()],
         "allowed_actions": [t.action for t in workflow.available_actions(p)],
         "findings": [f.as_dict() for f in selectors.findings_for(p, cache=cache)],
+        "restrictions": verdicts.as_api(verdicts.verdict_for(p)) if with_verdict else None,
     }
 
 
@@ -135,18 +137,22 @@ def list_packages(
 @router.post("/notifications", response={201: PackageOut}, summary="Open a draft CN package")
 def create(request: HttpRequest, payload: PackageIn) -> Reply[dict[str, Any]]:
     package = services.create_package(acting_user=request.user, **payload.dict(exclude_unset=True))
-    return Reply(201, package_out(_load(request, package.pk)))
+    return Reply(201, package_out(_load(request, package.pk), with_verdict=True))
 
 
-@router.get("/notifications/{pk}", response=PackageOut, summary="One CN package with its allowed actions and findings")
+@router.get(
+    "/notifications/{pk}",
+    response=PackageOut,
+    summary="One CN package with its allowed actions, findings and current restrictions verdict",
+)
 def read(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return package_out(_load(request, pk))
+    return package_out(_load(request, pk), with_verdict=True)
 
 
 @router.patch("/notifications/{pk}", response=PackageOut, summary="Edit a draft CN package")
 def patch(request: HttpRequest, pk: int, payload: PackagePatch) -> dict[str, Any]:
     package = services.update_package(acting_user=request.user, package=_load(request, pk), **payload.dict(exclude_unset=True))
-    return package_out(_load(request, package.pk))
+    return package_out(_load(request, package.pk), with_verdict=True)
 
 
 @router.post("/notifications/{pk}/transition", response=PackageOut, summary="Move a CN through its lifecycle")
@@ -155,7 +161,7 @@ def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str
     action = params.pop("action")
     note = params.pop("note", "") or ""
     package = workflow.transition(acting_user=request.user, package=_load(request, pk), action=action, note=note, **params)
-    return package_out(_load(request, package.pk))
+    return package_out(_load(request, package.pk), with_verdict=True)
 
 
 @router.get("/notifications/{pk}/clock", response=ClockOut, summary="Transmittal, statutory wait end, open holds, clearance date")
@@ -225,7 +231,7 @@ def answer(request: HttpRequest, pk: int, hold_id: int, question_id: int, payloa
 def attach(request: HttpRequest, pk: int, payload: AttachmentIn) -> Reply[dict[str, Any]]:
     package = _load(request, pk)
     services.add_attachment(acting_user=request.user, package=package, **payload.dict())
-    return Reply(201, package_out(_load(request, pk)))
+    return Reply(201, package_out(_load(request, pk), with_verdict=True))
 
 
 @router.get("/notifications/{pk}/document.docx", summary="The CN document (DOCX) filled from the record")

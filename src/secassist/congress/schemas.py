@@ -48,6 +48,24 @@ class PackageIn(PackagePatch):
     amount: str
 
 
+class VerdictInputsOut(Schema):
+    country: str | None
+    program: str | None
+    program_source: str | None = None  # which field gave the program code: program, account or authority
+    fiscal_year: int
+    on_date: str | None
+
+
+class RestrictionsVerdictOut(Schema):
+    """The package's current restrictions verdict (congress.verdicts); result is the engine's check body."""
+
+    status: str  # ok | not_applicable | unavailable | error
+    verdict: str | None  # prohibited | allowed_under_waiver | allowed_with_conditions | allowed
+    message: str
+    inputs: VerdictInputsOut
+    result: dict[str, Any] | None
+
+
 class PackageOut(Schema):
     id: int
     number: str
@@ -88,6 +106,7 @@ class PackageOut(Schema):
     attachments: list[dict[str, str]]
     allowed_actions: list[str]
     findings: list[dict[str, Any]]
+    restrictions: RestrictionsVerdictOut | None = None  # on single-package replies; null in the list
 
 
 class TransitionIn(Schema):

@@ -19,7 +19,7 @@ from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.reference.models import Committee, Office
 
-from . import deadlines, documents, exports, ics, selectors, services, workflow
+from . import deadlines, documents, exports, ics, selectors, services, verdicts, workflow
 from .fields import EDITABLE, TEAMS
 from .models import TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, Status
 
@@ -91,7 +91,11 @@ def package_list(request: HttpRequest) -> HttpResponse:
         params["fiscal_year"] = ""
     qs = selectors.filtered(selectors.visible_packages(request.user), **params).order_by("-fiscal_year", "number")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [{"p": p, "stage": selectors.stage_of(p), "days_left": selectors.wait_days_left(p)} for p in page]
+    restrictions = verdicts.verdicts_for(list(page))
+    rows = [
+        {"p": p, "stage": selectors.stage_of(p), "days_left": selectors.wait_days_left(p), "restrictions": restrictions[p.pk]}
+        for p in page
+    ]
     return render(
         request,
         "congress/list.html",
@@ -209,6 +213,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "days_left": selectors.wait_days_left(package),
         "today": today,
         "findings": selectors.findings_for(package),
+        "restrictions": verdicts.verdict_for(package, on_date=today),
         "actions": workflow.available_actions(package),
         "clearances": clearance_selectors.for_subject(package),
         "holds": [{"h": h, "days_held": ((h.lifted_on or today) - h.placed_on).days} for h in holds],

@@ -63,6 +63,42 @@ class ProposalIn(Schema):
     received_on: dt.date | None = None
 
 
+class ProposalPatch(Schema):
+    """Fields to change; any not given (or null) keep their stored value. `reference` cannot change.
+    `elements`, when given, replaces every element (give all of them)."""
+
+    reference: str | None = None
+    title: str | None = None
+    authority: str | None = None
+    fiscal_year: int | None = None
+    ccmd: str | None = None
+    country: str | None = None
+    purposes: list[str] | None = None
+    description: str | None = None
+    units: list[str] | None = None
+    elements: list[ElementIn] | None = None
+    absorptive_capacity: str | None = None
+    timeline: str | None = None
+    delivery_schedule: str | None = None
+    sustainment_plan: str | None = None
+    sustainment_cost: str | None = None
+    sustainment_source: str | None = None
+    sustainment_years: int | None = None
+    sustainment_justification: str | None = None
+    prior_assistance: str | None = None
+    tcp_linkage: str | None = None
+    ics_linkage: str | None = None
+    construction_details: str | None = None
+    alternative_authorities: str | None = None
+    cert_human_rights: bool | None = None
+    cert_institutional_capacity: bool | None = None
+    legal_questions: str | None = None
+    foc_extension: bool | None = None
+    program_code: str | None = None
+    received_on: dt.date | None = None
+    reason: str = ""
+
+
 class ElementOut(Schema):
     kind: str
     description: str
@@ -246,6 +282,25 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status:
     raw["elements"] = [e.dict() for e in payload.elements]
     proposal = services.create_proposal(acting_user=request.user, raw=raw)
     return Status(201, _fresh(request, proposal.reference))
+
+
+@router.patch(
+    "/title10/proposals/{reference}",
+    response=ProposalOut,
+    summary="Edit a proposal while it is received or in clearance (T10-050 afterwards); re-routes in clearance",
+)
+def edit_proposal(request: HttpRequest, reference: str, payload: ProposalPatch) -> dict[str, Any]:
+    changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    reason = str(changes.pop("reason", ""))
+    for name in ("fiscal_year", "sustainment_years"):
+        if changes.get(name) is not None:
+            changes[name] = str(changes[name])
+    if payload.elements is not None:
+        changes["elements"] = [e.model_dump() for e in payload.elements]
+    services.edit_proposal(
+        acting_user=request.user, proposal=access.proposal_for(request.user, reference), changes=changes, reason=reason
+    )
+    return _fresh(request, reference)
 
 
 @router.get("/title10/proposals/{reference}", response=ProposalOut, summary="One proposal")

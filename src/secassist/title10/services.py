@@ -5,6 +5,7 @@ capability (a CLI or demo run without a named user acts as 'system') and writes 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ from secassist.core.registry import registry
 from secassist.reference.models import Country, Office
 
 from . import checks, cn, rules, workflow
-from .intake import Lookups, clean_proposal
+from .intake import BOOL_FIELDS, COLUMN_NAMES, ELEMENT_KINDS, TEXT_FIELDS, Lookups, as_raw, clean_proposal, comparable
 from .models import CONCURRING, Assurance, Decision, DeconflictionDecision, Proposal, ProposalElement, ProposalUnit, Status
 
 
@@ -77,6 +78,106 @@ def replace_received_proposal(*, acting_user: Any, proposal: Proposal, clean: di
     _fill(proposal, clean, clock.now())
     record(actor=acting_user, action="title10.proposal.update", obj=proposal, before=before, after=_audit_view(proposal))
     return proposal
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What an edit changed, the record checks recomputed on the edited proposal, and the
+    offices newly asked to clear (an edit while in clearance re-runs routing)."""
+
+    proposal: Proposal
+    changed: list[str]
+    findings: list[rules.Finding]
+    clearances_added: list[str]
+
+
+#: the record fields an edit may not change: the reference is the proposal's identity
+IMMUTABLE_ON_EDIT = ("reference",)
+
+
+@transaction.atomic
+def edit_proposal(*, acting_user: Any, proposal: Proposal, changes: dict[str, Any], reason: str = "") -> EditResult:
+    """Change a proposal's record while it is still editable (received or in clearance, T10-050).
+
+    `changes` holds input values under the intake column names (intake.COLUMNS; the API may give
+    `elements` as a list); fields not given keep their stored value. The edited record is
+    validated exactly as at intake, the audit event carries the full before and after, the
+    record checks are recomputed, and — while in clearance — routing is re-run so that offices
+    the edited proposal newly requires are asked; existing clearance requests stay as they are.
+    """
+    _may(acting_user, "title10.edit")
+    locked = Proposal.objects.select_for_update().select_related("authority", "country").get(pk=proposal.pk)
+    if not workflow.is_editable(locked.status):
+        raise RuleViolation(
+            workflow.not_editable_message(locked), code="T10-050", status=locked.status, editable=list(workflow.EDITABLE)
+        )
+    unknown = sorted(set(changes) - set(COLUMN_NAMES) - {"elements"})
+    if unknown:
+        raise InvalidInput(
+            f"unknown proposal field(s): {', '.join(unknown)}", field=unknown[0], allowed=[*COLUMN_NAMES, "elements"]
+        )
+    for name in IMMUTABLE_ON_EDIT:
+        if name in changes and str(changes[name] or "").strip() != getattr(locked, name):
+            raise InvalidInput(
+                f"the {name} of a proposal cannot be changed by an edit (it stays {getattr(locked, name)}); "
+                "withdraw the proposal and record it under the new reference",
+                field=name,
+            )
+    lookups = Lookups()
+    stored = as_raw(locked)
+    current, _ = clean_proposal(stored, lookups, today=clock.today())
+    merged = {**stored, **changes}
+    if "elements" in changes:
+        for kind in ELEMENT_KINDS:
+            merged.pop(f"{kind}_cost", None)
+            merged.pop(f"{kind}_description", None)
+    clean, problems = clean_proposal(merged, lookups, today=clock.today())
+    raise_problems(problems)
+    changed = _changed_fields(current, clean)
+    if not changed:
+        return EditResult(locked, [], rules.record_findings(rules.facts_of(locked)), [])
+    before = _edit_view(locked)
+    routes_before = {r.office_code for r in planned_routes(locked)}
+    _fill(locked, clean, clock.now())
+    locked = Proposal.objects.select_related("authority", "country").get(pk=locked.pk)
+    findings = rules.record_findings(rules.facts_of(locked))
+    added: list[ClearanceRequest] = []
+    if locked.status == Status.IN_CLEARANCE and set(changed) & ROUTING_INPUTS:
+        routes = planned_routes(locked)
+        offices = _route_offices(acting_user=acting_user, proposal=locked, routes=routes)
+        added = _request_routes(acting_user=acting_user, proposal=locked, routes=routes, offices=offices)
+    after = {
+        **_edit_view(locked),
+        "changed": changed,
+        "record_findings": [f"{f.code} ({f.severity})" for f in findings],
+        "routes_before": sorted(routes_before),
+        "routes_after": sorted(r.office_code for r in planned_routes(locked)),
+        "clearances_added": [c.office.code for c in added],
+    }
+    record(actor=acting_user, action="title10.proposal.edit", obj=locked, before=before, after=after, reason=reason)
+    return EditResult(locked, changed, findings, [c.office.code for c in added])
+
+
+#: the inputs of the routing rules (rules.ROUTING_RULES): a change to one re-runs routing in clearance
+ROUTING_INPUTS = frozenset({"country", "units", "purposes", "authority", "elements", "legal_questions"})
+
+
+def _changed_fields(current: dict[str, Any], clean: dict[str, Any]) -> list[str]:
+    a, b = comparable(current), comparable(clean)
+    out = [k for k in b if a.get(k) != b.get(k)]
+    if current.get("received_on") != clean.get("received_on"):
+        out.append("received_on")
+    return out
+
+
+def _edit_view(proposal: Proposal) -> dict[str, Any]:
+    """The whole editable record, for the before/after of an edit's audit event."""
+    view = _audit_view(proposal)
+    view["elements"] = {e.kind: {"cost": str(e.cost), "description": e.description} for e in proposal.elements.all()}
+    for name in ("title", "ccmd", "description", "received_on", "sustainment_years", *TEXT_FIELDS, *BOOL_FIELDS):
+        view[name] = getattr(proposal, name)
+    view["sustainment_cost"] = str(proposal.sustainment_cost)
+    return view
 
 
 def _fill(proposal: Proposal, clean: dict[str, Any], now: dt.datetime) -> None:
@@ -145,6 +246,18 @@ def route_proposal(*, acting_user: Any, proposal: Proposal) -> list[ClearanceReq
     """Send the proposal to every office the routing rules name, each with its reason and SLA."""
     workflow.require_allowed(proposal, Status.IN_CLEARANCE)
     routes = planned_routes(proposal)
+    offices = _route_offices(acting_user=acting_user, proposal=proposal, routes=routes)
+    proposal = workflow.transition(
+        acting_user=acting_user,
+        proposal=proposal,
+        to_status=Status.IN_CLEARANCE,
+        reason="; ".join(f"{r.office_code} ({r.code})" for r in routes),
+    )
+    return _request_routes(acting_user=acting_user, proposal=proposal, routes=routes, offices=offices)
+
+
+def _route_offices(*, acting_user: Any, proposal: Proposal, routes: list[rules.Route]) -> dict[str, Office]:
+    """The clearing office of every route (creating the embassy office if needed); T10-030 if one is missing."""
     offices = {o.code: o for o in Office.objects.filter(code__in=[r.office_code for r in routes])}
     embassy = rules.embassy_code(proposal.country.iso3)
     if any(r.office_code == embassy for r in routes) and embassy not in offices:
@@ -154,12 +267,13 @@ def route_proposal(*, acting_user: Any, proposal: Proposal) -> list[ClearanceReq
         raise RuleViolation(
             f"routing names offices not in the reference data: {', '.join(missing)}", code="T10-030", offices=missing
         )
-    proposal = workflow.transition(
-        acting_user=acting_user,
-        proposal=proposal,
-        to_status=Status.IN_CLEARANCE,
-        reason="; ".join(f"{r.office_code} ({r.code})" for r in routes),
-    )
+    return offices
+
+
+def _request_routes(
+    *, acting_user: Any, proposal: Proposal, routes: list[rules.Route], offices: dict[str, Office]
+) -> list[ClearanceRequest]:
+    """Ask each routed office to clear; offices already asked keep their request (and its answer)."""
     url = reverse("title10:detail", args=[proposal.reference])
     created: list[ClearanceRequest] = []
     for sla in sorted({r.sla_business_days for r in routes}):

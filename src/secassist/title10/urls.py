@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("assurances/", views.assurances, name="assurances"),
     path("p/<str:reference>/", views.proposal_detail, name="detail"),
+    path("p/<str:reference>/edit/", views.proposal_edit, name="edit"),
     path("p/<str:reference>/route/", views.proposal_route, name="route"),
     path("p/<str:reference>/review/", views.proposal_review, name="review"),
     path("p/<str:reference>/decide/", views.proposal_decide, name="decide"),

@@ -22,7 +22,7 @@ from secassist.core.errors import DomainError
 from secassist.reference.models import Authority, Cocom, Country
 
 from . import access, checks, cn, memo, selectors, services, workbook, workflow
-from .intake import COLUMNS, ELEMENT_KINDS
+from .intake import BOOL_FIELDS, COLUMNS, ELEMENT_KINDS, as_raw
 from .models import Assurance, Decision, DeconflictionDecision, Status
 from .purposes import GENERAL, S333, label_of
 
@@ -74,16 +74,32 @@ def _form_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, A
     }
 
 
+def _posted_values(request: HttpRequest) -> dict[str, Any]:
+    """The proposal form's values, under the intake column names."""
+    values: dict[str, Any] = {c.name: request.POST.get(c.name, "") for c in COLUMNS}
+    values["purposes"] = request.POST.getlist("purposes")
+    for name in BOOL_FIELDS:
+        values[name] = "yes" if request.POST.get(name) else "no"
+    return values
+
+
+def _stored_values(proposal: Any) -> dict[str, Any]:
+    """A stored proposal as the form shows it (units joined, flags yes/no, dates ISO)."""
+    values = as_raw(proposal)
+    values["units"] = "; ".join(values["units"])
+    values["received_on"] = proposal.received_on.isoformat()
+    for name in BOOL_FIELDS:
+        values[name] = "yes" if values[name] else "no"
+    return values
+
+
 @capability("view", write="title10.edit")
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {c.name: request.POST.get(c.name, "") for c in COLUMNS}
-        values["purposes"] = request.POST.getlist("purposes")
-        for name in ("cert_human_rights", "cert_institutional_capacity", "foc_extension"):
-            values[name] = "yes" if request.POST.get(name) else "no"
+        values = _posted_values(request)
         try:
             proposal = services.create_proposal(acting_user=request.user, raw=values)
             messages.success(request, f"Proposal {proposal.reference} recorded.")
@@ -91,6 +107,39 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors = exc.details.get("fields") or {exc.details.get("field", "general"): exc.message}
     return render(request, "title10/form.html", _form_context(values, errors), status=422 if errors else 200)
+
+
+@capability("title10.edit")
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    """Edit a proposal's record while it is received or in clearance (services.edit_proposal)."""
+    proposal = access.proposal_for(request.user, reference)
+    if not workflow.is_editable(proposal.status):
+        return _detail(request, reference, action_error=f"T10-050: {workflow.not_editable_message(proposal)}", status=409)
+    errors: dict[str, str] = {}
+    values = _stored_values(proposal)
+    if request.method == "POST":
+        values = _posted_values(request)
+        try:
+            result = services.edit_proposal(
+                acting_user=request.user, proposal=proposal, changes=values, reason=request.POST.get("edit_reason", "")
+            )
+        except DomainError as exc:
+            if exc.code == "T10-050":
+                return _detail(request, reference, action_error=f"{exc.code}: {exc.message}", status=409)
+            errors = exc.details.get("fields") or {exc.details.get("field", "general"): exc.message}
+        else:
+            if not result.changed:
+                messages.info(request, "Nothing was changed.")
+            else:
+                text = f"Proposal {reference} updated ({', '.join(result.changed)})."
+                if result.clearances_added:
+                    text += f" Also sent for clearance to {', '.join(result.clearances_added)}."
+                messages.success(request, text)
+            return redirect("title10:detail", reference=reference)
+    context = _form_context(values, errors)
+    context.update({"p": proposal, "editing": True, "edit_reason": request.POST.get("edit_reason", "")})
+    return render(request, "title10/form.html", context, status=422 if errors else 200)
 
 
 @capability("view", write="title10.edit")
@@ -157,6 +206,7 @@ def _detail(
             "bears_cn": cn.bears_cn(proposal),
             "cn_status": cn_status,
             "can_edit": has_capability(request.user, "title10.edit"),
+            "editable": workflow.is_editable(proposal.status),
             "can_decide": has_capability(request.user, "title10.decide"),
             "today": clock.today(),
             "values": request.POST if request.method == "POST" else {},

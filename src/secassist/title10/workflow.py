@@ -39,6 +39,27 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
+#: statuses in which the proposal's record may still be edited (services.edit_proposal): before
+#: State's review begins. Later, the record is what the offices cleared and State decided on.
+EDITABLE: tuple[str, ...] = (Status.RECEIVED, Status.IN_CLEARANCE)
+
+
+def is_editable(status: str) -> bool:
+    return status in EDITABLE
+
+
+def not_editable_message(proposal: Proposal) -> str:
+    state = proposal.get_status_display().lower()
+    if proposal.status == Status.WITHDRAWN:
+        return f"{proposal.reference} is withdrawn: a withdrawn proposal cannot be edited; record it again as a new proposal"
+    if proposal.status == Status.UNDER_REVIEW:
+        return (
+            f"{proposal.reference} is under review: the record State reviews cannot be edited; "
+            "withdraw the proposal and resubmit it"
+        )
+    return f"{proposal.reference} is {state}: a decided proposal cannot be edited; withdraw it and resubmit"
+
+
 def allowed_targets(status: str) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == status]
 

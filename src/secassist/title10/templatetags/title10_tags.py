@@ -10,7 +10,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("title10/_field.html", takes_context=True)
-def field(context: Any, name: str, textarea: bool = False) -> dict[str, Any]:
+def field(context: Any, name: str, textarea: bool = False, readonly: bool = False) -> dict[str, Any]:
     column = context["columns"].get(name)
     values = context.get("values") or {}
     return {
@@ -21,6 +21,7 @@ def field(context: Any, name: str, textarea: bool = False) -> dict[str, Any]:
         "value": values.get(name, ""),
         "error": (context.get("errors") or {}).get(name, ""),
         "textarea": textarea,
+        "readonly": readonly,
     }
 
 
