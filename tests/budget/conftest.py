@@ -17,12 +17,6 @@ EXTERNAL = ("restrictions.check", "congress.obligation_gate")
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """The cast's Argon2 hashing costs ~0.5 s a user; these tests never log in with a password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def frozen_today() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller

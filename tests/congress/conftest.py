@@ -106,12 +106,3 @@ def reference_present(request: Any) -> None:
         call_command("load_reference", verbosity=0)
     if not NotificationRule.objects.exists():
         loader.load_all()
-
-
-@pytest.fixture(autouse=True)
-def fast_test_settings(settings: Any) -> None:
-    """The cast's passwords are hashed per test; a fast hasher keeps this suite to seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Each test client builds the middleware; WhiteNoise would index every static file each time
-    # (~2 s). These tests never fetch static files.
-    settings.WHITENOISE_USE_FINDERS = False

@@ -15,12 +15,6 @@ from secassist.reference.models import Office
 from tests.conftest import _user
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """The cast's passwords are hashed with Argon2 by default: slow, and beside the point here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def clearer_nea(db: Any) -> Any:
     """A clearing officer of an office the default tasker does not task: an outsider to it."""

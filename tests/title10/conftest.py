@@ -26,12 +26,6 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         call_command("load_reference", verbosity=0)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """The shared cast hashes passwords with argon2 (0.4 s a user); these tests never log in by password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def kenya_raw(**overrides: Any) -> dict[str, Any]:
     raw: dict[str, Any] = {
         "reference": "AFRICOM-333-FY27-901",
