@@ -170,3 +170,15 @@ def test_an_object_that_no_longer_exists_leaves_the_index_on_reindex(api_as: Any
     index._reindex(index.BY_KIND["plan"], {str(product.pk), "999999999"})
     assert SearchDocument.objects.get(kind="plan", object_id=str(product.pk)).title == "Platypus plan"
     assert not SearchDocument.objects.filter(kind="plan", object_id="999999999").exists()
+
+
+def test_the_reindex_command_reports_every_kind(db: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("search_reindex", stdout=out)
+    text = out.getvalue()
+    assert all(kind in text for kind in KINDS)
+    assert "indexed" in text
