@@ -22,15 +22,30 @@ def frozen_today() -> Any:
         yield traveller
 
 
+@pytest.fixture
+def cleared_lines() -> set[int]:
+    """Ids of the lines a cleared CN covers, as the stand-in for the congress gate sees them."""
+    return set()
+
+
 @pytest.fixture(autouse=True)
-def isolated_services(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def isolated_services(monkeypatch: pytest.MonkeyPatch, cleared_lines: set[int]) -> dict[str, Any]:
+    """The other apps switched off; the CN gate replaced by a stand-in that passes the lines built
+    with `cleared=True` (the notification state itself is congress's, tested in tests/congress)."""
+    from secassist.core.errors import RuleViolation
+
+    def gate(*, allocation: Any, amount: Decimal, on_date: dt.date) -> None:
+        if allocation.notification_required and allocation.pk not in cleared_lines:
+            raise RuleViolation(f"test stand-in: no cleared CN covers {allocation}", code="CN-001")
+
     services = {k: v for k, v in registry.services.items() if k not in EXTERNAL}
+    services["congress.obligation_gate"] = gate
     monkeypatch.setattr(registry, "services", services)
     return services
 
 
 @pytest.fixture
-def build(sa_analyst: Any) -> Any:
+def build(sa_analyst: Any, cleared_lines: set[int]) -> Any:
     """build.appropriation(...), build.line(...), build.post(...) as the SA analyst."""
     from secassist.budget import services
 
@@ -67,9 +82,7 @@ def build(sa_analyst: Any) -> Any:
             if approved:
                 services.change_status(acting_user=sa_analyst, allocation=alloc, to_status="approved")
             if cleared:
-                services.set_notification(
-                    acting_user=sa_analyst, allocation=alloc, required=True, cleared=True, reason="test: CN cleared"
-                )
+                cleared_lines.add(alloc.pk)
             alloc.refresh_from_db()
             return alloc
 

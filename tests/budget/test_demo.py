@@ -26,13 +26,27 @@ def test_missing_files_are_named_and_nothing_fails(settings, tmp_path, admin_use
 
 
 @pytest.mark.skipif(not GREENBOOK.exists(), reason="shared Greenbook file not present")
-def test_the_demo_is_built_from_greenbook_fy2019_and_is_idempotent(settings, tmp_path, admin_user):
+def test_the_demo_is_built_from_greenbook_fy2019_and_is_idempotent(settings, tmp_path, admin_user, isolated_services):
     lines = GREENBOOK.read_text(encoding="utf-8").splitlines(keepends=True)
     subset = tmp_path / importers.GREENBOOK_FILE
     subset.parent.mkdir(parents=True)
     subset.write_text(lines[0] + "".join(ln for ln in lines[1:] if ",2019," in ln), encoding="utf-8")
     settings.DATA_DIR = tmp_path
-    demo.run(acting_user=admin_user, stdout=io.StringIO())
+    from secassist.congress import demo as congress_demo
+    from secassist.congress import integrations
+
+    # The demo's money moves only under cleared notifications: the real gate, and the congress
+    # demo's historical CN records (entered by one user, approved by another) between the two steps.
+    isolated_services["congress.obligation_gate"] = integrations.gate
+
+    def run_all() -> str:
+        out = io.StringIO()
+        demo.run(acting_user=admin_user, stdout=out)
+        congress_demo.run_historical(acting_user=admin_user, stdout=out)
+        demo.run_postings(acting_user=admin_user, stdout=out)
+        return out.getvalue()
+
+    run_all()
     fmf = Appropriation.objects.get(account__code="FMF", fiscal_year=2027, public_law=demo.DEMO_LAW)
     assert fmf.amount.to_integral_value() == 6529569361  # Greenbook FY2019 FMF obligations
     isr = Allocation.objects.get(appropriation=fmf, country__iso3="ISR")
@@ -41,9 +55,8 @@ def test_the_demo_is_built_from_greenbook_fy2019_and_is_idempotent(settings, tmp
     assert {"planned", "approved", "notified", "apportioned", "obligated", "expended"} <= statuses
     assert Allocation.objects.filter(pseudo_region__isnull=False).exists()
     counts = (Appropriation.objects.count(), Allocation.objects.count(), LedgerEntry.objects.count(), Balance.objects.count())
-    out = io.StringIO()
-    demo.run(acting_user=admin_user, stdout=out)
-    assert "unchanged" in out.getvalue() and "already present" in out.getvalue()
+    again = run_all()
+    assert "unchanged" in again and "already present" in again
     assert counts == (
         Appropriation.objects.count(),
         Allocation.objects.count(),

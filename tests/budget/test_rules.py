@@ -143,10 +143,9 @@ def test_money_moves_only_on_approved_lines(status, entry_type, code):
     assert [r.code for r in rules.check_status(status, entry_type, "Jordan")] == ([code] if code else [])
 
 
-def test_cn_flags_and_restriction_verdicts():
-    assert rules.check_cn_flags(required=True, cleared=False, name="Jordan", amount=D(1))[0].code == "BUD-006"
-    assert rules.check_cn_flags(required=True, cleared=True, name="Jordan", amount=D(1)) == []
-    assert rules.check_cn_flags(required=False, cleared=False, name="Jordan", amount=D(1)) == []
+def test_an_unknown_notification_state_refuses_and_restriction_verdicts_are_cited():
+    assert rules.check_cn_unknown(required=True, name="Jordan", amount=D(1))[0].code == "BUD-006"
+    assert rules.check_cn_unknown(required=False, name="Jordan", amount=D(1)) == []
     verdict = {"verdict": "prohibited", "findings": [{"code": "RST-001", "citation": "22 U.S.C. 2371"}]}
     [r] = rules.check_restriction(verdict, country="Iran")
     assert r.code == "BUD-007" and "22 U.S.C. 2371" in r.message

@@ -145,13 +145,15 @@ def test_bud_005_nothing_after_cancellation(build, frozen_today):
     assert Balance.objects.get(appropriation=imet, allocation__isnull=True).cancelled == D("1000.00")
 
 
-def test_bud_006_the_cn_gate_falls_back_to_the_lines_flags(build, sa_analyst):
+def test_bud_006_without_the_congress_module_no_obligation_passes_on_a_line_needing_a_cn(build, isolated_services):
+    """Unknown is never a yes: with no notification module nothing can confirm a cleared CN."""
+    del isolated_services["congress.obligation_gate"]
     appr = build.appropriation(amount="1000.00")
-    lbn = build.line(appr, "LBN", "100.00", cleared=False)
+    lbn = build.line(appr, "LBN", "100.00", cleared=True)
     err = refused("BUD-006", build.post, lbn, "apportion", "10.00")
     assert err.details["notification_required"] is True
-    services.set_notification(acting_user=sa_analyst, allocation=lbn, required=True, cleared=True, reason="CN 24-001 cleared")
-    build.post(lbn, "apportion", "10.00")
+    free = build.line(appr, "JOR", "100.00", cleared=False, notification_required=False)
+    build.post(free, "apportion", "10.00")
 
 
 def test_bud_006_uses_the_congress_gate_when_it_is_installed(build, isolated_services):

@@ -130,16 +130,17 @@ def test_reconciliation_compares_notified_cleared_and_obligated(make_package, wa
     assert row["uncovered"] == 0 and row["flag"] == "" and row["cns"] == [package.number]
 
 
-def test_reconciliation_flags_obligations_beyond_cleared_cns(fmf_allocation, admin_user) -> None:
-    from secassist.congress import selectors
+def test_reconciliation_flags_obligations_beyond_cleared_cns(fmf_allocation, admin_user, budget_reviewer) -> None:
+    """Obligated while the line needed no notification, then the line is found to need one: the
+    obligations are flagged as beyond any cleared CN — on the report and on the line alike."""
+    from secassist.approvals import services as approvals
+    from secassist.congress import coverage, selectors
 
-    budget.set_notification(
-        acting_user=admin_user,
-        allocation=fmf_allocation,
-        required=True,
-        cleared=True,
-        reason="CN 2025-114 cleared before the workbench was used",
+    request = budget.set_notification(
+        acting_user=admin_user, allocation=fmf_allocation, required=False, reason="thought to be exempt"
     )
+    approvals.approve(acting_user=budget_reviewer, request=request)
+    fmf_allocation.refresh_from_db()
     budget.post_entry(
         acting_user=admin_user,
         appropriation=fmf_allocation.appropriation,
@@ -148,5 +149,11 @@ def test_reconciliation_flags_obligations_beyond_cleared_cns(fmf_allocation, adm
         amount="5000000.00",
         reason="SF 132",
     )
+    budget.set_notification(acting_user=admin_user, allocation=fmf_allocation, required=True, reason="not exempt after all")
     row = next(r for r in selectors.reconciliation(fiscal_year=2026) if r["recipient"] == "Jordan")
     assert row["uncovered"] == Decimal("5000000.00") and row["flag"] == "obligated beyond cleared CNs"
+    state = coverage.line_states([fmf_allocation])[fmf_allocation.pk]
+    assert (state.state, state.uncovered, state.cleared) == ("exceeded", Decimal("5000000.00"), False)
+    assert row["lines"] == [
+        {"allocation_id": fmf_allocation.pk, "state": "exceeded", "label": state.label, "uncovered": Decimal("5000000.00")}
+    ]

@@ -116,6 +116,9 @@ def propose(
 
 def _may_decide(user: Any, request: ApprovalRequest) -> ApprovalPolicy:
     require(user, "approvals.decide")
+    request.refresh_from_db(fields=["status"])
+    if request.status != Status.PENDING:
+        raise TransitionNotAllowed(f"this request is no longer pending ({request.get_status_display()})", current=request.status)
     policy = policy_for(request.act)
     if getattr(user, "pk", None) == request.proposed_by_id:
         raise AccessDenied(

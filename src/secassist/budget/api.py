@@ -261,7 +261,12 @@ class AllocationOut(Schema):
     purpose: str
     status: str
     notification_required: bool
-    notification_cleared: bool
+    notification_cleared: bool  # computed from CN packages (cleared to obligate, obligations within them)
+    # not_required | none | drafting | historical_pending | in_clearance | cleared | waiting | on_hold
+    # | cleared_to_obligate | exceeded | unknown (congress.rules.STATE_LABELS)
+    notification_state: str = ""
+    notification_label: str = ""
+    notification_cns: list[str] = []
     baseline_653a: str | None
     allocated: str
     apportioned: str
@@ -272,6 +277,7 @@ class AllocationOut(Schema):
 
 def _alloc_out(a: Allocation) -> dict[str, Any]:
     b = a.balance
+    notification = getattr(a, "notification", None) or selectors.notification_states([a])[a.pk]
     return {
         "id": a.pk,
         "appropriation_id": a.appropriation_id,
@@ -283,7 +289,10 @@ def _alloc_out(a: Allocation) -> dict[str, Any]:
         "purpose": a.purpose,
         "status": a.status,
         "notification_required": a.notification_required,
-        "notification_cleared": a.notification_cleared,
+        "notification_cleared": bool(notification["cleared"]),
+        "notification_state": notification["state"],
+        "notification_label": notification["label"],
+        "notification_cns": [c["number"] for c in notification["cns"]],
         "baseline_653a": money_str(a.baseline_653a) if a.baseline_653a is not None else None,
         **{k: money_str(getattr(b, k)) for k in ("allocated", "apportioned", "obligated", "committed", "disbursed")},
     }
@@ -307,7 +316,7 @@ def list_allocations(
     qs = selectors.allocations(fiscal_year=fiscal_year, account=account.upper() if account else None, country=country)
     if appropriation_id:
         qs = qs.filter(appropriation_id=appropriation_id)
-    return [_alloc_out(a) for a in qs[:2000]]
+    return [_alloc_out(a) for a in selectors.with_notification(list(qs[:2000]))]
 
 
 @router.get("/funds/allocations/{allocation_id}", response=AllocationOut, summary="One allocation line")

@@ -8,9 +8,9 @@ class BudgetConfig(AppConfig):
     verbose_name = "Title 22 funds"
 
     def ready(self) -> None:
-        from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, registry
+        from secassist.core.registry import ApprovalAct, CountrySection, DemoStep, HomeCount, Importer, registry
 
-        from . import demo, importers, tables, views
+        from . import demo, importers, services, tables, views
 
         registry.add_importer(
             Importer(
@@ -31,6 +31,16 @@ class BudgetConfig(AppConfig):
         for kind, (help_text, _) in tables.EXPORTS.items():
             registry.add_exporter(Importer(kind, help_text, tables.run_export(kind)))
         registry.add_demo_step(DemoStep("Title 22 funds: history and a current-year demo", 100, demo.run))
+        # Postings need cleared notifications: after the congress demo (300) has recorded and approved them.
+        registry.add_demo_step(DemoStep("Title 22 funds: postings on notified lines", 350, demo.run_postings))
+        registry.add_approval_act(
+            ApprovalAct(
+                services.NOT_REQUIRED_ACT,
+                "Record that a funds line needs no congressional notification",
+                ("budget_reviewer", "admin"),
+                services.approve_notification_not_required,
+            )
+        )
         # The context returns None to hide the section (as the registry documents).
         section = views.country_section_context
         registry.add_country_section(CountrySection("Title 22 funds", 100, "budget/_country_section.html", section))  # type: ignore[arg-type]

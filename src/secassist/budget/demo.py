@@ -19,7 +19,7 @@ from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
 
 from . import importers, services
-from .models import Allocation, Appropriation, HistoricalAmount, HistoryImport, HistorySource
+from .models import Allocation, Appropriation, HistoricalAmount, HistoryImport, HistorySource, LedgerEntry
 
 DEMO_LAW = "DEMO (not an enacted act)"
 BASE_FY = 2019
@@ -139,36 +139,42 @@ def _line(appr: Appropriation, key: str) -> Allocation | None:
     return qs.filter(country__iso3=key).first() or qs.filter(pseudo_region__name=key).first()
 
 
+# The demo's lines at several stages: planned, approved, notified, apportioned/obligated, expended.
+# Lines past "approve" need a cleared notification: the congress demo records a historical CN for
+# each (approved by a second person), then `run_postings` (order 350) posts the money.
+PLAN: dict[str, list[tuple[str, str, Decimal]]] = {
+    "FMF": [
+        ("ISR", "transfer_fms", Decimal("1.0")),
+        ("EGY", "transfer_fms", Decimal("0.5")),
+        ("JOR", "apportion", Decimal("0.5")),
+        ("LBN", "approve", Decimal("0")),
+        ("IRQ", "approve", Decimal("0")),
+    ],
+    "IMET": [("JOR", "disburse", Decimal("0.25")), ("LBN", "obligate", Decimal("0.6")), ("UKR", "notify", Decimal("0"))],
+    "PKO": [("SOM", "disburse", Decimal("0.4")), ("SSD", "obligate", Decimal("1.0")), ("CAF", "approve", Decimal("0"))],
+}
+
+
 def _stages(user: Any, appr: Appropriation, say: Any) -> None:
-    """Lines at several stages: planned, approved, notified, apportioned/obligated, expended."""
-    plan = {
-        "FMF": [
-            ("ISR", "transfer_fms", Decimal("1.0")),
-            ("EGY", "transfer_fms", Decimal("0.5")),
-            ("JOR", "apportion", Decimal("0.5")),
-            ("LBN", "approve", Decimal("0")),
-            ("IRQ", "approve", Decimal("0")),
-        ],
-        "IMET": [("JOR", "disburse", Decimal("0.25")), ("LBN", "obligate", Decimal("0.6")), ("UKR", "notify", Decimal("0"))],
-        "PKO": [("SOM", "disburse", Decimal("0.4")), ("SSD", "obligate", Decimal("1.0")), ("CAF", "approve", Decimal("0"))],
-    }[appr.account.code]
-    for key, stage, share in plan:
+    for key, _stage, _share in PLAN[appr.account.code]:
         line = _line(appr, key)
-        if line is None:
-            continue
-        services.change_status(acting_user=user, allocation=line, to_status="approved", reason="demo: approved by PM/SA")
-        if stage == "approve":
-            continue
-        services.set_notification(
-            acting_user=user,
-            allocation=line,
-            required=True,
-            cleared=True,
-            reason="demo: notification cleared (no congress app data)",
-        )
-        if stage == "notify":
-            continue
-        _post_stages(user, appr, line, stage, share, say)
+        if line is not None:
+            services.change_status(acting_user=user, allocation=line, to_status="approved", reason="demo: approved by PM/SA")
+
+
+def run_postings(*, acting_user: Any, stdout: Any) -> None:
+    """Post the demo's money on the lines whose notification has cleared (idempotent)."""
+    say = stdout.write
+    fy = FiscalYear.of(clock.today()).year
+    for appr in Appropriation.objects.filter(fiscal_year=fy, public_law=DEMO_LAW).select_related("account"):
+        for key, stage, share in PLAN[appr.account.code]:
+            line = _line(appr, key)
+            if line is None or stage in ("approve", "notify"):
+                continue
+            if LedgerEntry.objects.filter(allocation=line, entry_type="apportion").exists():
+                continue
+            _post_stages(acting_user, appr, line, stage, share, say)
+    say("  postings done on the lines whose notification cleared")
 
 
 def _post_stages(user: Any, appr: Appropriation, line: Allocation, stage: str, share: Decimal, say: Any) -> None:

@@ -75,7 +75,6 @@ class StatusForm(forms.Form):
 
 class NotificationForm(forms.Form):
     notification_required = forms.BooleanField(required=False)
-    notification_cleared = forms.BooleanField(required=False)
     reason = forms.CharField(max_length=2000)
 
 

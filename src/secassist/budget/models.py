@@ -137,7 +137,6 @@ class Allocation(models.Model):
     purpose = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=AllocationStatus.choices, default=AllocationStatus.PLANNED)
     notification_required = models.BooleanField(default=True)
-    notification_cleared = models.BooleanField(default=False, help_text="fallback for the CN gate when congress is absent")
     baseline_653a = models.DecimalField(
         null=True, blank=True, help_text="allocated amount reported in 653(a)", max_digits=18, decimal_places=2
     )

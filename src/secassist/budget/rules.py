@@ -404,14 +404,16 @@ def check_status(status: str, entry_type: str, name: str) -> list[RuleResult]:
     return []
 
 
-def check_cn_flags(*, required: bool, cleared: bool, name: str, amount: Decimal) -> list[RuleResult]:
-    if required and not cleared:
+def check_cn_unknown(*, required: bool, name: str, amount: Decimal) -> list[RuleResult]:
+    """Without the congress app no cleared notification can be confirmed: unknown is never a yes."""
+    if required:
         return [
             RuleResult(
                 "BUD-006",
-                f"{name} needs a congressional notification that has not cleared; {money(amount)} cannot be obligated",
-                {"line": name, "amount": amount, "notification_required": required, "notification_cleared": cleared},
-                "wait until the notification's waiting period ends without a hold, then mark it cleared",
+                f"{name} needs a congressional notification and none can be confirmed (the congressional "
+                f"notifications module is not installed); {money(amount)} cannot be obligated",
+                {"line": name, "amount": amount, "notification_required": required},
+                "install the congressional notifications module and record the CN (or a historical CN record)",
             )
         ]
     return []

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from secassist.core import clock
+from secassist.core.registry import registry
 
 from . import rules
 from .models import (
@@ -61,11 +62,46 @@ def totals_of(appr_ids: list[int]) -> dict[int, Balance]:
 
 
 def allocation_rows(appropriation: Appropriation) -> list[Allocation]:
-    return list(
-        Allocation.objects.filter(appropriation=appropriation)
-        .select_related("balance", "country", "pseudo_region", "account")
-        .order_by("recipient_name", "purpose")
+    return with_notification(
+        list(
+            Allocation.objects.filter(appropriation=appropriation)
+            .select_related("balance", "country", "pseudo_region", "account", "appropriation")
+            .order_by("recipient_name", "purpose")
+        )
     )
+
+
+def _unknown_state(line: Allocation) -> dict[str, Any]:
+    """Without the congress app nothing can confirm a notification: unknown, never a yes."""
+    required = line.notification_required
+    return {
+        "state": "unknown" if required else "not_required",
+        "label": "unknown (the congressional notifications module is not installed)" if required else "not required",
+        "cleared": False,
+        "cleared_amount": Decimal("0"),
+        "ceiling": Decimal("0"),
+        "obligated": Decimal("0"),
+        "uncovered": Decimal("0"),
+        "cns": [],
+    }
+
+
+def notification_states(lines: list[Allocation]) -> dict[int, dict[str, Any]]:
+    """Each line's notification state as the congress app computes it from CN packages (the one
+    source, congress.coverage); every funds page, the API and the exports read it here."""
+    service = registry.service("congress.notification_states")
+    if service is None:
+        return {a.pk: _unknown_state(a) for a in lines}
+    states: dict[int, dict[str, Any]] = service(lines)
+    return states
+
+
+def with_notification(lines: list[Allocation]) -> list[Allocation]:
+    """Attach `line.notification` (the state dict) to each line, in a fixed number of queries."""
+    states = notification_states(lines)
+    for line in lines:
+        line.notification = states[line.pk]  # type: ignore[attr-defined]
+    return lines
 
 
 def allocations(

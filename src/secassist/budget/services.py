@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from secassist.accounts.access import require
+from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import Conflict, InvalidInput, RuleViolation
@@ -341,30 +342,50 @@ def create_allocation(
     return allocation
 
 
+NOT_REQUIRED_ACT = "budget.notification_not_required"
+
+
 @transaction.atomic
-def set_notification(*, acting_user: Any, allocation: Allocation, required: bool, cleared: bool, reason: str) -> Allocation:
-    """The CN gate's fallback flags (used while the congress app does not provide the gate)."""
+def set_notification(*, acting_user: Any, allocation: Allocation, required: bool, reason: str) -> Any:
+    """Whether the line needs a congressional notification. Whether it is *notified* is never set
+    here: it is computed from CN packages (congress.coverage). Saying a line needs no notification
+    opens the way for money, so it goes to a second person (approvals act
+    `budget.notification_not_required`) unless an administrator's policy says otherwise;
+    returns the line, or the approval request awaiting that person."""
     require(acting_user, "budget.edit")
     reason = _text(reason, "reason", max_length=2000)
-    before = {"notification_required": allocation.notification_required, "notification_cleared": allocation.notification_cleared}
-    Allocation.objects.filter(pk=allocation.pk).update(notification_required=required, notification_cleared=cleared)
-    allocation.notification_required, allocation.notification_cleared = required, cleared
+    if not required and allocation.notification_required and approvals.needs_approval(NOT_REQUIRED_ACT):
+        return approvals.propose(
+            acting_user=acting_user,
+            act=NOT_REQUIRED_ACT,
+            subject=allocation,
+            summary=f"record that {allocation} needs no congressional notification (its obligations pass the CN gate)",
+            reason=reason,
+            payload={"notification_required": False},
+            subject_url=f"/funds/allocations/{allocation.pk}/",
+        )
+    return _write_notification_required(acting_user, allocation, required, reason)
+
+
+def _write_notification_required(acting_user: Any, allocation: Allocation, required: bool, reason: str) -> Allocation:
+    before = {"notification_required": allocation.notification_required}
+    Allocation.objects.filter(pk=allocation.pk).update(notification_required=required)
+    allocation.notification_required = required
     record(
         actor=acting_user,
         action="budget.allocation.notification",
         obj=allocation,
         before=before,
-        after={"notification_required": required, "notification_cleared": cleared},
+        after={"notification_required": required},
         reason=reason,
     )
-    if cleared:
-        workflow.advance(
-            acting_user=acting_user,
-            allocation=allocation,
-            to_status=AllocationStatus.NOTIFIED,
-            reason="congressional notification cleared",
-        )
     return allocation
+
+
+def approve_notification_not_required(*, request: Any, acting_user: Any) -> None:
+    """The approvals handler: a second person agreed that the line needs no notification."""
+    allocation = Allocation.objects.get(pk=int(request.subject_id))
+    _write_notification_required(acting_user, allocation, False, f"approved request #{request.pk}: {request.reason}")
 
 
 @transaction.atomic
@@ -423,12 +444,7 @@ def _cn_gate(allocation: Allocation, amount: Decimal, on: dt.date) -> list[rules
     if gate is not None:
         gate(allocation=allocation, amount=amount, on_date=on)  # raises RuleViolation (CN-0xx) when not covered
         return []
-    return rules.check_cn_flags(
-        required=allocation.notification_required,
-        cleared=allocation.notification_cleared,
-        name=allocation.recipient_name,
-        amount=amount,
-    )
+    return rules.check_cn_unknown(required=allocation.notification_required, name=allocation.recipient_name, amount=amount)
 
 
 def restriction_verdict(allocation: Allocation, on: dt.date | None = None) -> dict[str, Any] | None:

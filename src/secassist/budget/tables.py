@@ -139,7 +139,7 @@ def appropriations_table(fiscal_year: int | None = None) -> Table:
 
 def allocations_table(appropriation: Appropriation) -> Table:
     rows = []
-    for a in selectors.allocation_rows(appropriation):
+    for a in selectors.allocation_rows(appropriation):  # with the notification state from CN packages
         b = a.balance
         rows.append(
             [
@@ -156,7 +156,7 @@ def allocations_table(appropriation: Appropriation) -> Table:
                 b.allocated - b.obligated,
                 a.baseline_653a,
                 "yes" if a.notification_required else "no",
-                "yes" if a.notification_cleared else "no",
+                a.notification["label"],  # type: ignore[attr-defined]
             ]
         )
     return Table(
@@ -175,7 +175,7 @@ def allocations_table(appropriation: Appropriation) -> Table:
             "Unobligated",
             "653(a) level",
             "CN required",
-            "CN cleared",
+            "Congressional notification (from CN packages)",
         ],
         rows,
         filename=f"allocations-fy{appropriation.fiscal_year}-{appropriation.account.code.lower()}-{appropriation.pk}",

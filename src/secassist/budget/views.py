@@ -276,9 +276,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post_form = forms.PostingForm(targets=_targets(alloc))
     status_form, notif_form = (
         forms.StatusForm(),
-        forms.NotificationForm(
-            initial={"notification_required": alloc.notification_required, "notification_cleared": alloc.notification_cleared}
-        ),
+        forms.NotificationForm(initial={"notification_required": alloc.notification_required}),
     )
     failed = False
     if request.method == "POST":
@@ -303,6 +301,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form if action == "notification" else notif_form,
         )
     entries = Paginator(selectors.line_entries(alloc), 50).get_page(request.GET.get("page"))
+    selectors.with_notification([alloc])
     verdict = None
     try:
         verdict = services.restriction_verdict(alloc)
@@ -338,14 +337,13 @@ def _line_action(request: HttpRequest, alloc: Allocation, action: str, data: dic
         services.change_status(acting_user=request.user, allocation=alloc, to_status=data["to_status"], reason=data["reason"])
         messages.success(request, "Status changed.")
     else:
-        services.set_notification(
-            acting_user=request.user,
-            allocation=alloc,
-            required=data["notification_required"],
-            cleared=data["notification_cleared"],
-            reason=data["reason"],
+        done = services.set_notification(
+            acting_user=request.user, allocation=alloc, required=data["notification_required"], reason=data["reason"]
         )
-        messages.success(request, "Notification flags saved.")
+        if isinstance(done, Allocation):
+            messages.success(request, "Saved.")
+        else:
+            messages.success(request, "Proposed: a second person must approve that this line needs no notification.")
 
 
 @capability("budget.edit")
@@ -465,7 +463,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
-    lines = list(selectors.allocations(country=country.iso3)[:50])
+    lines = selectors.with_notification(list(selectors.allocations(country=country.iso3)[:50]))
     history_rows = selectors.country_history(country.pk)
     earmarks = list(country.earmarks.select_related("appropriation__account").order_by("-appropriation__fiscal_year")[:20])
     if not lines and not history_rows and not earmarks:

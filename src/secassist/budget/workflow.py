@@ -91,4 +91,11 @@ def advance(*, acting_user: Any, allocation: Allocation, to_status: str, reason:
     old = allocation.status
     if old == S.WITHDRAWN or old not in ORDER or ORDER.index(to_status) <= ORDER.index(old):
         return allocation
-    return _write(acting_user=acting_user, allocation=allocation, old=old, new=to_status, reason=reason)
+    try:
+        return _write(acting_user=acting_user, allocation=allocation, old=old, new=to_status, reason=reason)
+    except TransitionNotAllowed:
+        # The line moved on meanwhile (e.g. a CN covering it cleared): `_write` re-read its status;
+        # advance from there if that is still backward of the target.
+        if allocation.status == old:
+            raise
+        return advance(acting_user=acting_user, allocation=allocation, to_status=to_status, reason=reason)

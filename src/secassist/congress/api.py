@@ -16,18 +16,21 @@ from ninja import Query, Router
 from ninja import Status as Reply
 
 from secassist.accounts.access import get_visible, require
+from secassist.approvals import selectors as approval_selectors
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
 from secassist.core.money import money_str
 
-from . import deadlines, documents, ics, selectors, services, verdicts, workflow
+from . import deadlines, documents, historical, ics, selectors, services, verdicts, workflow
 from .fields import parse_date
-from .models import Hold, HoldQuestion, Package, Status
+from .models import Hold, HoldQuestion, Package, PackageKind, Status
 from .schemas import (
     AnswerIn,
     AttachmentIn,
     CalendarItemOut,
     ClockOut,
+    HistoricalIn,
+    HistoricalPatch,
     HistoryOut,
     HoldIn,
     HoldLiftIn,
@@ -35,6 +38,7 @@ from .schemas import (
     PackageIn,
     PackageOut,
     PackagePatch,
+    ProposeIn,
     QuestionIn,
     RuleOut,
     TransitionIn,
@@ -87,6 +91,24 @@ def package_out(p: Package, cache: dict[Any, Any] | None = None, *, with_verdict
         "allowed_actions": [t.action for t in workflow.available_actions(p)],
         "findings": [f.as_dict() for f in selectors.findings_for(p, cache=cache)],
         "restrictions": verdicts.as_api(verdicts.verdict_for(p)) if with_verdict else None,
+        "kind": p.kind,
+        "reported_transmitted_on": p.reported_transmitted_on,
+        "document_reference": p.document_reference,
+        "approval": _approval(p) if p.kind == PackageKind.HISTORICAL else None,
+    }
+
+
+def _approval(p: Package) -> dict[str, Any] | None:
+    latest = approval_selectors.for_subject(p).first()
+    if latest is None:
+        return None
+    return {
+        "id": latest.pk,
+        "status": latest.status,
+        "proposed_by": latest.proposed_by.username,
+        "decided_by": latest.decided_by.username if latest.decided_by else None,
+        "decided_at": latest.decided_at,
+        "url": f"/approvals/{latest.pk}/",
     }
 
 
@@ -138,6 +160,35 @@ def list_packages(
 def create(request: HttpRequest, payload: PackageIn) -> Reply[dict[str, Any]]:
     package = services.create_package(acting_user=request.user, **payload.dict(exclude_unset=True))
     return Reply(201, package_out(_load(request, package.pk), with_verdict=True))
+
+
+@router.post(
+    "/notifications/historical",
+    response={201: PackageOut},
+    summary="Record a CN transmitted outside the workbench (counts once a second person approves it)",
+)
+def create_historical(request: HttpRequest, payload: HistoricalIn) -> Reply[dict[str, Any]]:
+    fields = {k: v for k, v in payload.dict().items() if v not in (None, [])}
+    package = historical.record_historical(acting_user=request.user, **fields)
+    return Reply(201, package_out(_load(request, package.pk), with_verdict=True))
+
+
+@router.patch("/notifications/{pk}/historical", response=PackageOut, summary="Correct a historical CN record before approval")
+def patch_historical(request: HttpRequest, pk: int, payload: HistoricalPatch) -> dict[str, Any]:
+    fields = payload.dict(exclude_unset=True)
+    reason = fields.pop("reason", "")
+    package = historical.update_historical(acting_user=request.user, package=_load(request, pk), reason=reason, **fields)
+    return package_out(_load(request, package.pk), with_verdict=True)
+
+
+@router.post(
+    "/notifications/{pk}/propose-approval",
+    response=PackageOut,
+    summary="Propose a historical CN record for a second person's approval (GET /api/v1/approvals to follow it)",
+)
+def propose_approval(request: HttpRequest, pk: int, payload: ProposeIn) -> dict[str, Any]:
+    historical.propose_historical(acting_user=request.user, package=_load(request, pk), reason=payload.reason)
+    return package_out(_load(request, pk), with_verdict=True)
 
 
 @router.get(

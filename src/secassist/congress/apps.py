@@ -7,13 +7,32 @@ class CongressConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, Importer, ReferenceStep, registry
+        from secassist.core.registry import (
+            ApprovalAct,
+            CountrySection,
+            DemoStep,
+            HomeCount,
+            HomePanel,
+            Importer,
+            ReferenceStep,
+            registry,
+        )
 
-        from . import demo, exports, integrations, loader, services, views
+        from . import coverage, demo, exports, historical, integrations, loader, services, views
 
         registry.provide("congress.obligation_gate", integrations.gate)
         registry.provide("congress.open_package", services.open_package)
         registry.provide("congress.clearance_for", integrations.clearance_for)
+        registry.provide("congress.notification_states", coverage.notification_states)
+        registry.add_approval_act(
+            ApprovalAct(
+                historical.ACT,
+                "Count a historical CN record (transmitted outside the workbench) as a notification",
+                ("sa_analyst", "t10_analyst", "budget_reviewer", "admin"),
+                historical.on_approve,
+                current_version=historical.current_version,
+            )
+        )
         registry.add_importer(
             Importer(
                 "congress-rules",
@@ -39,6 +58,7 @@ class CongressConfig(AppConfig):
             ReferenceStep("notification rules", 300, lambda *, acting_user=None: loader.load_all(acting_user=acting_user))
         )
         registry.add_demo_step(DemoStep("congressional notifications", 300, demo.run))
+        registry.add_demo_step(DemoStep("historical notifications, approved by a second person", 320, demo.run_historical))
         registry.add_home_panel(HomePanel("congress", 30, "congress/_home_panel.html", views.home_panel))
         registry.add_home_count(HomeCount("CNs waiting or on hold", 300, views.waiting_count, "congress:list"))
         registry.add_country_section(

@@ -175,3 +175,72 @@ def _clear_one(user: Any, package: Package, office_code: str) -> None:
 
     for request in clearance_selectors.for_subject(package).filter(office__code=office_code, position="pending"):
         clearance_services.record_position(acting_user=user, clearance=request, position="clear")
+
+
+HISTORICAL_TAG = "[demo historical]"
+HISTORICAL_SENT_AGO = 20  # days: the 15-day wait has ended, so the record is cleared to obligate once approved
+
+
+def run_historical(*, acting_user: Any, stdout: Any) -> None:
+    """Order 320: the budget demo lines that obligate were notified before the workbench was used.
+    Each gets a historical CN record entered by the SA analyst and approved by the F/budget
+    reviewer — two people, as the product requires (issue #11). Idempotent."""
+    from django.contrib.auth import get_user_model
+
+    from secassist.accounts.demo import create_demo_users
+    from secassist.approvals import services as approvals
+    from secassist.budget.demo import DEMO_LAW
+    from secassist.budget.demo import PLAN as BUDGET_PLAN
+
+    from . import historical
+
+    say = stdout.write
+    users = get_user_model().objects
+    if users.filter(username__in=("sa.analyst", "f.reviewer")).count() != 2:
+        create_demo_users()
+    maker, checker = users.get(username="sa.analyst"), users.get(username="f.reviewer")
+    fy = FiscalYear.of(clock.today()).year
+    for account, lines in BUDGET_PLAN.items():
+        for iso3, stage, _share in lines:
+            if stage == "approve":
+                continue
+            allocation = _allocation(account, iso3, fy)
+            if allocation is None or allocation.appropriation.public_law != DEMO_LAW:
+                continue
+            title = f"{HISTORICAL_TAG} {account} {iso3} FY{fy}"
+            if Package.objects.filter(title=title).exists():
+                say(f"  {title}: already present")
+                continue
+            try:
+                package = _historical(maker, allocation, title, fy, account, iso3)
+                request = historical.propose_historical(
+                    acting_user=maker, package=package, reason="demo: CN sent on paper before the workbench was used"
+                )
+                approvals.approve(acting_user=checker, request=request, comment="demo: checked against the transmittal letter")
+                package.refresh_from_db()
+                say(f"  {package.number} {title}: {package.get_status_display()} (entered by {maker}, approved by {checker})")
+            except DomainError as exc:
+                say(f"  {title}: not recorded ({exc.message})")
+
+
+def _historical(user: Any, allocation: Any, title: str, fy: int, account: str, iso3: str) -> Package:
+    from . import historical
+
+    rules = ["SFOPS7015", "FAA634A"] + (["FMF-HEADING"] if account == "FMF" else [])
+    return historical.record_historical(
+        acting_user=user,
+        title=title,
+        fiscal_year=fy,
+        account=account,
+        country=iso3,
+        program=account,
+        amount=_amount(allocation),
+        allocations=[allocation.pk],
+        rules=rules,
+        drafted_on=clock.today() - dt.timedelta(days=HISTORICAL_SENT_AGO),
+        transmitted_on=clock.today() - dt.timedelta(days=HISTORICAL_SENT_AGO),
+        addressees=["SACFO", "HACFO", "SFRC", "HFAC"],
+        document_reference=f"Demonstration transmittal letter {account}-{iso3}-FY{fy} (not a real CN)",
+        copy_location=f"records/cn/demo/{account.lower()}-{iso3.lower()}-fy{fy}.pdf",
+        description="Demonstration historical record: a CN transmitted before the workbench was used; not a real notification.",
+    )

@@ -12,71 +12,36 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 
 from secassist.core.errors import RuleViolation
 
-from . import rules, selectors
+from . import coverage, rules, selectors
 from .models import LIVE_STATUSES, Package, PackageLink
 
 
-def _coverage(p: Package) -> rules.Coverage:
-    tol = rules.tolerance_percent(p.rules.all())
-    return rules.Coverage(
-        number=p.number,
-        status=p.get_status_display(),
-        amount=p.amount,
-        transmitted_on=p.transmitted_on,
-        wait_ends_on=p.wait_ends_on,
-        open_holds=[h.committee.code for h in selectors.open_holds(p)],
-        cleared_on=selectors.computed_clear_date(p),
-        tolerance=tol[0] if tol else Decimal("0"),
-        citation=tol[1].citation if tol else "22 U.S.C. 2394-1 (FAA §634A)",
-    )
-
-
 def packages_covering(allocation: Any) -> list[Package]:
-    """The live CNs linked to the allocation; if none is linked, those for the same recipient, account and FY."""
-    base = Package.objects.filter(status__in=LIVE_STATUSES).prefetch_related("rules", "holds__committee")
-    linked = list(base.filter(allocations=allocation))
-    if linked:
-        return linked
-    recipient = Q(country_id=allocation.country_id) if allocation.country_id else Q(pseudo_region_id=allocation.pseudo_region_id)
-    if not (allocation.country_id or allocation.pseudo_region_id):
-        return []
-    return list(
-        base.filter(
-            recipient,
-            account_id=allocation.account_id,
-            fiscal_year=allocation.appropriation.fiscal_year,
-            allocations__isnull=True,
-        )
-    )
+    """The live CNs covering the allocation (see coverage.packages_by_line)."""
+    return coverage.packages_by_line([allocation]).get(allocation.pk, [])
 
 
 def gate(*, allocation: Any, amount: Decimal, on_date: dt.date) -> None:
-    """Refuse an obligation that no cleared notification covers (called by budget's obligation service)."""
+    """Refuse an obligation that the cleared notifications covering the line do not cover.
+
+    The same coverage the funds pages show (coverage.py): cumulative obligations on the line
+    against the cleared CNs' amounts plus each rule's statutory tolerance. Called by budget's
+    obligation service.
+    """
     from secassist.budget.models import Balance
 
     if not getattr(allocation, "notification_required", True):
         return
     balance = Balance.objects.filter(allocation=allocation).first()
-    obligated_before = Decimal("0")
-    if balance is not None:
-        # FMF is obligated upon apportionment (31 U.S.C. 1501(a)(5)(C)): count whichever is larger.
-        fmf = getattr(allocation.account, "code", "") == "FMF"
-        obligated_before = max(balance.obligated, balance.apportioned) if fmf else balance.obligated
-    covering = packages_covering(allocation)
-    if not covering and getattr(allocation, "notification_cleared", False):
-        # A CN cleared before the workbench was used, recorded on the line by the budget app (audited there).
-        # The reconciliation report still lists such obligations as not covered by a CN in the workbench.
-        return
     finding = rules.gate_verdict(
         allocation_label=str(allocation),
         amount=Decimal(amount),
-        obligated_before=obligated_before,
+        obligated_before=coverage.counted_obligated(allocation, balance),
         on_date=on_date,
-        coverages=[_coverage(p) for p in covering],
+        coverages=[coverage.coverage_of(p) for p in packages_covering(allocation)],
     )
     if finding is not None:
         raise RuleViolation(finding.message, code=finding.code, citation=finding.citation, **finding.data)

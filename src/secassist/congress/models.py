@@ -126,6 +126,11 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+class PackageKind(models.TextChoices):
+    STANDARD = "standard", "Drafted and transmitted in the workbench"
+    HISTORICAL = "historical", "Historical record of a CN transmitted outside the workbench"
+
+
 LIVE_STATUSES = (Status.DRAFTING, Status.IN_CLEARANCE, Status.CLEARED, Status.WAITING, Status.CLEARED_TO_OBLIGATE)
 TRANSMITTED_STATUSES = (Status.WAITING, Status.CLEARED_TO_OBLIGATE)
 
@@ -134,6 +139,15 @@ class Package(models.Model):
     """One congressional notification (CN) package."""
 
     number = models.CharField(max_length=20, unique=True, help_text="CN-FY-NNN, given when the draft is opened")
+    kind = models.CharField(max_length=12, choices=PackageKind.choices, default=PackageKind.STANDARD)
+    reported_transmitted_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="historical record: the transmittal date as recorded by the maker; becomes transmitted_on once approved",
+    )
+    document_reference = models.CharField(
+        max_length=300, blank=True, help_text="historical record: the transmittal letter or CN's records reference"
+    )
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFTING)
     team = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", help_text="owning PM/SA team")

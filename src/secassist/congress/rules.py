@@ -3,7 +3,8 @@
 Codes (listed in docs/user-guide/congress.md):
 - CN-001 no notification covers the obligation; CN-002 the CN has not cleared (waiting period
   not over or not transmitted); CN-003 a committee hold is open; CN-004 amount above the
-  notified amount beyond the rule's tolerance.
+  notified amount beyond the rule's tolerance; CN-005 a historical CN record not yet approved by a
+  second person.
 - CN-010 always-notify country; CN-011 FMF increase over the justified level; CN-012 MDE
   quantities over the justified quantities by more than the rule's threshold; CN-013 amount
   above the CBJ/653(a) level (§634A); CN-014 Title 10 authority with its own notice.
@@ -214,7 +215,7 @@ def _mde_findings(account: str, mde_items: list[dict[str, Any]], rules_by_code: 
 
 @dataclass(frozen=True)
 class Coverage:
-    """One notification's numbers, as the obligation gate sees them."""
+    """One notification's numbers, as the obligation gate and the line's notification state see them."""
 
     number: str
     status: str
@@ -225,12 +226,24 @@ class Coverage:
     cleared_on: dt.date | None
     tolerance: Decimal
     citation: str
+    stage: str = ""  # drafting | historical_pending | in_clearance | cleared | waiting | cleared_to_obligate
+    url: str = ""
+
+
+def cleared_coverages(coverages: list[Coverage], on_date: dt.date) -> list[Coverage]:
+    return [c for c in coverages if c.cleared_on is not None and c.cleared_on <= on_date]
+
+
+def covered_ceiling(cleared: list[Coverage]) -> Decimal:
+    """What may be obligated under the cleared CNs: each CN's amount plus its own statutory tolerance
+    (zero where the statute gives none, which is every rule in the catalog today)."""
+    return sum((c.amount * (1 + c.tolerance / 100) for c in cleared), Decimal("0")).quantize(Decimal("0.01"))
 
 
 def gate_verdict(
     *, allocation_label: str, amount: Decimal, obligated_before: Decimal, on_date: dt.date, coverages: list[Coverage]
 ) -> Finding | None:
-    """None when the obligation is covered; else the refusal (CN-001 … CN-004) with its numbers."""
+    """None when the obligation is covered; else the refusal (CN-001 … CN-005) with its numbers."""
     if not coverages:
         return Finding(
             "CN-001",
@@ -239,20 +252,20 @@ def gate_verdict(
             "22 U.S.C. 2394-1 (FAA §634A); SFOPS §7015",
             {"allocation": allocation_label, "amount": str(amount), "on_date": on_date.isoformat()},
         )
-    cleared = [c for c in coverages if c.cleared_on is not None and c.cleared_on <= on_date]
+    cleared = cleared_coverages(coverages, on_date)
     if not cleared:
         return _not_cleared(coverages, allocation_label, on_date)
     notified = sum((c.amount for c in cleared), Decimal("0"))
-    tolerance = min(c.tolerance for c in cleared)
-    ceiling = (notified * (1 + tolerance / 100)).quantize(Decimal("0.01"))
+    ceiling = covered_ceiling(cleared)
     total = obligated_before + amount
     if total > ceiling:
         numbers = ", ".join(f"{c.number} (transmitted {c.transmitted_on}, cleared {c.cleared_on})" for c in cleared)
+        tolerances = ", ".join(f"{c.number} {c.tolerance}%" for c in cleared)
         return Finding(
             "CN-004",
             "block",
             f"obligating {amount:,.2f} would bring {allocation_label} to {total:,.2f}, above the "
-            f"{notified:,.2f} notified in {numbers} (tolerance {tolerance}%): notify the increase first",
+            f"{notified:,.2f} notified in {numbers} (tolerance {tolerances}): notify the increase first",
             cleared[0].citation,
             {
                 "notified": str(notified),
@@ -265,6 +278,78 @@ def gate_verdict(
     return None
 
 
+# The line's notification state, most advanced first; `cleared`/`exceeded` come from the amounts.
+STAGE_ORDER = ["on_hold", "waiting", "cleared", "in_clearance", "historical_pending", "drafting"]
+STATE_LABELS = {
+    "not_required": "not required",
+    "none": "no notification",
+    "drafting": "CN drafting",
+    "historical_pending": "historical CN record awaiting a second person's approval",
+    "in_clearance": "CN in clearance",
+    "cleared": "CN cleared in the Department, not yet transmitted",
+    "waiting": "transmitted — waiting period",
+    "on_hold": "transmitted — on hold",
+    "cleared_to_obligate": "cleared to obligate",
+    "exceeded": "obligated beyond the cleared notifications",
+}
+
+
+@dataclass(frozen=True)
+class LineState:
+    """A funds line's notification state, computed from CN packages only (issue #11: one source)."""
+
+    state: str
+    label: str
+    cleared: bool
+    cleared_amount: Decimal
+    ceiling: Decimal
+    obligated: Decimal
+    uncovered: Decimal
+    cns: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def line_state(*, required: bool, coverages: list[Coverage], obligated: Decimal, on_date: dt.date) -> LineState:
+    cns = [
+        {"number": c.number, "status": c.status, "stage": c.stage, "amount": c.amount, "cleared_on": c.cleared_on, "url": c.url}
+        for c in coverages
+    ]
+    cleared = cleared_coverages(coverages, on_date)
+    ceiling = covered_ceiling(cleared)
+    uncovered = max(obligated - ceiling, Decimal("0")) if required else Decimal("0")
+    amount = sum((c.amount for c in cleared), Decimal("0"))
+    if not required:
+        state = "not_required"
+    elif uncovered > 0:
+        state = "exceeded"
+    elif cleared:
+        state = "cleared_to_obligate"
+    elif coverages:
+        stages = [("on_hold" if c.open_holds and c.transmitted_on else c.stage) for c in coverages]
+        state = min(stages, key=lambda s: STAGE_ORDER.index(s) if s in STAGE_ORDER else len(STAGE_ORDER))
+    else:
+        state = "none"
+    label = STATE_LABELS.get(state, state)
+    if state == "exceeded":
+        label = f"{label}: {uncovered:,.2f} obligated beyond {ceiling:,.2f} cleared"
+    elif state == "cleared_to_obligate":
+        label = f"{label} up to {ceiling:,.2f} ({', '.join(c.number for c in cleared)})"
+    elif coverages and state not in ("none", "not_required"):
+        label = f"{label} ({', '.join(c.number for c in coverages)})"
+    return LineState(
+        state=state,
+        label=label,
+        cleared=state == "cleared_to_obligate",
+        cleared_amount=amount,
+        ceiling=ceiling,
+        obligated=obligated,
+        uncovered=uncovered,
+        cns=cns,
+    )
+
+
 def _not_cleared(coverages: list[Coverage], label: str, on_date: dt.date) -> Finding:
     c = sorted(coverages, key=lambda c: (c.transmitted_on is None, c.wait_ends_on or dt.date.max))[0]
     data = {
@@ -275,6 +360,15 @@ def _not_cleared(coverages: list[Coverage], label: str, on_date: dt.date) -> Fin
         "open_holds": c.open_holds,
         "on_date": on_date.isoformat(),
     }
+    if c.stage == "historical_pending":
+        return Finding(
+            "CN-005",
+            "block",
+            f"{c.number} for {label} is a historical CN record that a second person has not yet approved: "
+            "it does not count until approved",
+            c.citation,
+            data,
+        )
     if c.open_holds:
         return Finding(
             "CN-003",

@@ -107,6 +107,44 @@ class PackageOut(Schema):
     allowed_actions: list[str]
     findings: list[dict[str, Any]]
     restrictions: RestrictionsVerdictOut | None = None  # on single-package replies; null in the list
+    kind: str = "standard"  # standard | historical (a CN transmitted outside the workbench, issue #11)
+    reported_transmitted_on: dt.date | None = None  # historical: as recorded; transmitted_on is set once approved
+    document_reference: str = ""
+    approval: dict[str, Any] | None = None  # historical: the latest approval request (id, status, by, when)
+
+
+class HistoricalIn(Schema):
+    """A CN transmitted outside the workbench; it counts only once a second person approves it."""
+
+    title: str
+    fiscal_year: int
+    account: str | None = None
+    country: str | None = None
+    pseudo_region: str | None = None
+    program: str | None = None
+    amount: str
+    allocations: list[int] = []
+    rules: list[str] | None = None
+    transmitted_on: dt.date
+    addressees: list[str]
+    document_reference: str
+    copy_location: str
+
+
+class HistoricalPatch(Schema):
+    title: str | None = None
+    amount: str | None = None
+    allocations: list[int] | None = None
+    rules: list[str] | None = None
+    transmitted_on: dt.date | None = None
+    addressees: list[str] | None = None
+    document_reference: str | None = None
+    copy_location: str | None = None
+    reason: str = ""
+
+
+class ProposeIn(Schema):
+    reason: str = ""
 
 
 class TransitionIn(Schema):

@@ -168,13 +168,23 @@ def reconciliation(*, fiscal_year: int | None = None, today: dt.date | None = No
     """Notified vs obligated per recipient, program (account) and FY; flags obligations not covered.
 
     Notified = transmitted CNs (waiting or cleared); cleared = those cleared to obligate by today;
-    obligated = the budget ledger's running balance of the lines (allocations) in the same group.
+    obligated and uncovered = the sum over the group's funds lines of their notification state
+    (coverage.line_states, the one place it is computed), so the report and the funds pages agree.
     """
-    from secassist.budget.models import Balance
+    from secassist.budget.models import Allocation
+
+    from .coverage import line_states
 
     today = today or clock.today()
     groups: dict[tuple[str, str, int], dict[str, Any]] = defaultdict(
-        lambda: {"notified": Decimal("0"), "cleared": Decimal("0"), "obligated": Decimal("0"), "cns": []}
+        lambda: {
+            "notified": Decimal("0"),
+            "cleared": Decimal("0"),
+            "obligated": Decimal("0"),
+            "uncovered": Decimal("0"),
+            "cns": [],
+            "lines": [],
+        }
     )
     packages = Package.objects.filter(status__in=TRANSMITTED_STATUSES).select_related("country", "pseudo_region", "account")
     if fiscal_year:
@@ -187,21 +197,22 @@ def reconciliation(*, fiscal_year: int | None = None, today: dt.date | None = No
         if clear_on is not None and clear_on <= today:
             g["cleared"] += p.amount
         g["cns"].append(p.number)
-    balances = Balance.objects.filter(allocation__isnull=False).select_related(
-        "allocation__country", "allocation__pseudo_region", "allocation__account", "appropriation"
-    )
+    qs = Allocation.objects.select_related("appropriation", "account", "country", "pseudo_region")
     if fiscal_year:
-        balances = balances.filter(appropriation__fiscal_year=fiscal_year)
-    for b in balances:
-        a = b.allocation
-        assert a is not None
+        qs = qs.filter(appropriation__fiscal_year=fiscal_year)
+    lines = list(qs)
+    states = line_states(lines, on_date=today)
+    for a in lines:
+        state = states[a.pk]
         name = a.country.name if a.country else (a.pseudo_region.name if a.pseudo_region else a.recipient_name)
-        key = (name, a.account.code, b.appropriation.fiscal_year)
-        if b.obligated or key in groups:
-            groups[key]["obligated"] += b.obligated
+        key = (name, a.account.code, a.appropriation.fiscal_year)
+        if state.obligated or key in groups:
+            g = groups[key]
+            g["obligated"] += state.obligated
+            g["uncovered"] += state.uncovered
+            g["lines"].append({"allocation_id": a.pk, "state": state.state, "label": state.label, "uncovered": state.uncovered})
     rows = []
     for (recipient, program, fy), g in sorted(groups.items(), key=lambda kv: (-kv[0][2], kv[0][0], kv[0][1])):
-        uncovered = max(g["obligated"] - g["cleared"], Decimal("0"))
         rows.append(
             {
                 "recipient": recipient,
@@ -210,22 +221,23 @@ def reconciliation(*, fiscal_year: int | None = None, today: dt.date | None = No
                 "notified": g["notified"],
                 "cleared": g["cleared"],
                 "obligated": g["obligated"],
-                "uncovered": uncovered,
+                "uncovered": g["uncovered"],
                 "cns": g["cns"],
-                "flag": "obligated beyond cleared CNs" if uncovered > 0 else "",
+                "lines": g["lines"],
+                "flag": "obligated beyond cleared CNs" if g["uncovered"] > 0 else "",
             }
         )
     return rows
 
 
 def allocations_needing_cn(*, limit: int = 20) -> list[Any]:
-    """Budget lines that need a notification and have neither a live CN nor a cleared flag."""
+    """Budget lines that need a notification and have no live CN linked."""
     from secassist.budget.models import Allocation
 
     from .models import LIVE_STATUSES
 
     return list(
-        Allocation.objects.filter(notification_required=True, notification_cleared=False)
+        Allocation.objects.filter(notification_required=True)
         .exclude(status="withdrawn")
         .exclude(notifications__status__in=LIVE_STATUSES)
         .select_related("appropriation", "account", "country", "pseudo_region")

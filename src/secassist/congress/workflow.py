@@ -25,7 +25,7 @@ from secassist.reference.models import Committee, Office
 
 from . import clocks, rules
 from .fields import parse_date
-from .models import Package, PackageHistory, Status
+from .models import Package, PackageHistory, PackageKind, Status
 from .numbering import next_number
 
 S = Status
@@ -134,7 +134,12 @@ def _guard_transmit(package: Package, params: dict[str, Any], user: Any) -> dict
             value=unknown,
             allowed=list(Committee.objects.values_list("code", flat=True)),
         )
-    updates: dict[str, Any] = {"transmitted_on": sent, "_addressees": committees}
+    return {"transmitted_on": sent, "_addressees": committees, **_waiting(package, sent, bases)}
+
+
+def _waiting(package: Package, sent: dt.date, bases: list[Any]) -> dict[str, Any]:
+    """The statutory waiting period that a transmittal on `sent` opens under the package's bases."""
+    updates: dict[str, Any] = {}
     waiting = rules.waiting_spec(bases)
     if package.is_emergency or waiting is None:
         # Emergency (§7015(e)) and after-event notices: no waiting period before the action.
@@ -148,6 +153,14 @@ def _guard_transmit(package: Package, params: dict[str, Any], user: Any) -> dict
         updates.update(wait_days=spec.days, wait_basis=spec.day_basis, wait_ends_on=clocks.wait_ends_on(spec, sent))
         updates["_data"] = {"rule": rule.code, "citation": rule.citation, "days": spec.days, "basis": spec.day_basis}
     return updates
+
+
+def _guard_historical_approve(package: Package, params: dict[str, Any], user: Any) -> dict[str, Any]:
+    """A historical record, approved by a second person, becomes a CN transmitted on its recorded date."""
+    if package.kind != PackageKind.HISTORICAL or package.reported_transmitted_on is None:
+        raise TransitionNotAllowed(f"{package.number} is not a complete historical record", current=package.status)
+    sent = package.reported_transmitted_on
+    return {"transmitted_on": sent, **_waiting(package, sent, list(package.rules.all()))}
 
 
 def _guard_clear_to_obligate(package: Package, params: dict[str, Any], user: Any) -> dict[str, Any]:
@@ -220,6 +233,26 @@ TRANSITIONS: dict[str, Transition] = {
             "congress.edit",
             _guard_supersede,
         ),
+        # A historical record approved by a second person (historical.py, through the approvals app):
+        # the approver's rights were checked by approvals.services (maker != checker, role in the policy).
+        Transition(
+            "historical_approve",
+            "Historical record approved",
+            (S.DRAFTING,),
+            S.WAITING,
+            "approvals.decide",
+            _guard_historical_approve,
+            user_action=False,
+        ),
+        Transition(
+            "historical_clear",
+            "Historical record: waiting period over",
+            (S.WAITING,),
+            S.CLEARED_TO_OBLIGATE,
+            "approvals.decide",
+            _guard_clear_to_obligate,
+            user_action=False,
+        ),
         Transition(
             "reopen_on_hold",
             "Back to waiting (hold placed)",
@@ -234,8 +267,18 @@ TRANSITIONS: dict[str, Transition] = {
 USER_ACTIONS = [a for a, t in TRANSITIONS.items() if t.user_action]
 
 
+# A historical record is not drafted, cleared and transmitted here: it is approved (historical.py).
+NOT_FOR_HISTORICAL = frozenset({"submit", "return", "clear", "transmit"})
+
+
 def available_actions(package: Package) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.user_action and package.status in t.sources]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if t.user_action
+        and package.status in t.sources
+        and not (package.kind == PackageKind.HISTORICAL and t.action in NOT_FOR_HISTORICAL)
+    ]
 
 
 @transaction.atomic
@@ -254,6 +297,12 @@ def transition(*, acting_user: Any, package: Package, action: str, note: str = "
             current=old,
             action=action,
             allowed=allowed,
+        )
+    if package.kind == PackageKind.HISTORICAL and action in NOT_FOR_HISTORICAL:
+        raise TransitionNotAllowed(
+            f"{package.number} is a historical record: it is proposed for a second person's approval, not {action}ted here",
+            current=old,
+            action=action,
         )
     extra = spec.guard(package, params, acting_user)
     updates = {k: v for k, v in extra.items() if not k.startswith("_")}
@@ -305,10 +354,25 @@ def _after(package: Package, action: str, extra: dict[str, Any], user: Any) -> N
         clearance_services.withdraw_clearances(acting_user=user, subject=package, reason=extra.get("_reason", action))
     elif action == "transmit":
         package.addressees.set(extra["_addressees"])
+    if action in ("clear_to_obligate", "historical_clear"):
+        _mark_lines_notified(package, user)
     elif action == "supersede":
         successor = extra.get("_successor") or _copy_as_draft(package, user)
         Package.objects.filter(pk=successor.pk).update(supersedes=package)
         extra.setdefault("_data", {})["superseded_by"] = successor.number
+
+
+def _mark_lines_notified(package: Package, user: Any) -> None:
+    """The funds lines a cleared CN covers move forward to "Notified to Congress" (never backward)."""
+    from secassist.budget import workflow as budget_workflow
+
+    for allocation in package.allocations.all():
+        budget_workflow.advance(
+            acting_user=user,
+            allocation=allocation,
+            to_status="notified",
+            reason=f"{package.number} cleared to obligate",
+        )
 
 
 def _copy_as_draft(package: Package, user: Any) -> Package:
