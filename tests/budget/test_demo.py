@@ -54,7 +54,18 @@ def test_the_demo_is_built_from_greenbook_fy2019_and_is_idempotent(settings, tmp
     statuses = set(Allocation.objects.values_list("status", flat=True))
     assert {"planned", "approved", "notified", "apportioned", "obligated", "expended"} <= statuses
     assert Allocation.objects.filter(pseudo_region__isnull=False).exists()
-    counts = (Appropriation.objects.count(), Allocation.objects.count(), LedgerEntry.objects.count(), Balance.objects.count())
+    from secassist.budget.models import Title22Activity
+
+    border = Title22Activity.objects.get(allocation__appropriation=fmf, allocation__country__iso3="JOR", reference="border")
+    assert [u.name for u in border.units.all()] == ["JBGF"] and border.capabilities == ["border-security"]
+    assert Title22Activity.objects.get(reference="airlift").platforms == ["c-130j"]
+    counts = (
+        Appropriation.objects.count(),
+        Allocation.objects.count(),
+        LedgerEntry.objects.count(),
+        Balance.objects.count(),
+        Title22Activity.objects.count(),
+    )
     again = run_all()
     assert "unchanged" in again and "already present" in again
     assert counts == (
@@ -62,4 +73,5 @@ def test_the_demo_is_built_from_greenbook_fy2019_and_is_idempotent(settings, tmp
         Allocation.objects.count(),
         LedgerEntry.objects.count(),
         Balance.objects.count(),
+        Title22Activity.objects.count(),
     )
