@@ -65,8 +65,12 @@ def _package_items(p: Package, today: dt.date) -> list[Item]:
             state, detail = WAITING, "on hold: " + ", ".join(f"{h.committee.code} since {h.placed_on}" for h in holds)
         elif p.wait_ends_on > today:
             state, detail = WAITING, f"{(p.wait_ends_on - today).days} day(s) of the waiting period left"
+        elif p.wait_ends_on == today:
+            state, detail = DUE, "waiting period ends today, no hold: record 'clear to obligate'"
         else:
-            state, detail = DUE, "waiting period over, no hold: record 'clear to obligate'"
+            # Ended and nobody recorded it: overdue work, never "0 days left" or an upcoming clock.
+            days = (today - p.wait_ends_on).days
+            state, detail = OVERDUE, f"waiting period ended {days} day(s) ago, no hold: record 'clear to obligate'"
         items.append(
             Item(
                 p.wait_ends_on,
@@ -265,5 +269,5 @@ def due_soon(*, days: int = 30, team: str = "", today: dt.date | None = None) ->
     """What needs doing in the next `days` days, plus anything overdue (the CLI's `notifications due`)."""
     today = today or clock.today()
     items = calendar(start=today - dt.timedelta(days=365), end=today + dt.timedelta(days=days), team=team, today=today)
-    # overdue items, what falls due in the window, and CN waits that are over but not yet cleared (on hold or to record)
-    return [i for i in items if i.state == OVERDUE or (i.state in (DUE, WAITING) and (i.date >= today or i.kind == "cn_wait"))]
+    # overdue work (incl. ended waits nobody recorded), and what falls due in the window — never a past date as upcoming
+    return [i for i in items if i.state == OVERDUE or (i.state in (DUE, WAITING) and i.date >= today)]

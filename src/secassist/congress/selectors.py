@@ -67,9 +67,35 @@ def clock_of(package: Package, *, today: dt.date | None = None) -> dict[str, Any
 
 
 def wait_days_left(package: Package, *, today: dt.date | None = None) -> int | None:
-    if package.wait_ends_on is None or package.status != Status.WAITING:
+    """Days of a running waiting period left (at least 1); None when none is running — an ended
+    period is never "0 days left" (see `wait_status`)."""
+    left = (package.wait_ends_on - (today or clock.today())).days if package.wait_ends_on else 0
+    if package.status != Status.WAITING or left <= 0:
         return None
-    return max((package.wait_ends_on - (today or clock.today())).days, 0)
+    return left
+
+
+def wait_status(package: Package, *, today: dt.date | None = None) -> dict[str, Any] | None:
+    """How a transmitted CN's waiting period stands, in words the pages show.
+
+    running: `days_left` ≥ 1. ended: on its last day or after (obligation is allowed from the end
+    date); while the CN still waits with no hold, recording "clear to obligate" is overdue work from
+    the day after the end (`overdue_days`)."""
+    if package.status != Status.WAITING or package.wait_ends_on is None:
+        return None
+    today = today or clock.today()
+    left = (package.wait_ends_on - today).days
+    if left > 0:
+        return {"state": "running", "days_left": left, "overdue_days": 0, "text": f"{left} day{'s' if left != 1 else ''} left"}
+    if open_holds(package):
+        return {"state": "ended", "days_left": None, "overdue_days": 0, "text": "waiting period ended; on hold"}
+    overdue = -left
+    text = (
+        "waiting period ends today: record 'clear to obligate'"
+        if overdue == 0
+        else f"waiting period ended {overdue} day{'s' if overdue != 1 else ''} ago: record 'clear to obligate' (overdue)"
+    )
+    return {"state": "ended", "days_left": None, "overdue_days": overdue, "text": text}
 
 
 def stage_of(package: Package) -> str:

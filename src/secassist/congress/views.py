@@ -93,7 +93,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     restrictions = verdicts.verdicts_for(list(page))
     rows = [
-        {"p": p, "stage": selectors.stage_of(p), "days_left": selectors.wait_days_left(p), "restrictions": restrictions[p.pk]}
+        {"p": p, "stage": selectors.stage_of(p), "wait": selectors.wait_status(p), "restrictions": restrictions[p.pk]}
         for p in page
     ]
     return render(
@@ -210,7 +210,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "package": package,
         "stage": selectors.stage_of(package),
         "clock": selectors.clock_of(package),
-        "days_left": selectors.wait_days_left(package),
+        "wait": selectors.wait_status(package),
         "today": today,
         "findings": selectors.findings_for(package),
         "restrictions": verdicts.verdict_for(package, on_date=today),
