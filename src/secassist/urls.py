@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/", include("secassist.plans.urls")),
     path("insights/", include("secassist.insights.urls")),
     path("search/", include("secassist.search.urls")),
+    path("alerts/", include("secassist.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

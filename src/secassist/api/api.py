@@ -49,6 +49,7 @@ errors.install(api)
 
 def _mount() -> None:
     # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.alerts.api import router as alerts_router
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
@@ -71,6 +72,7 @@ def _mount() -> None:
     api.add_router("", plans_router)
     api.add_router("", insights_router)
     api.add_router("", search_router)
+    api.add_router("", alerts_router)
 
 
 _mount()

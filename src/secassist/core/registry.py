@@ -58,6 +58,13 @@ class HomePanel:
     context: Callable[..., dict[str, Any] | None]  # context(user) -> dict, or None to hide
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every: Any  # datetime.timedelta: the period; the scheduler enqueues the job once per period
+    task: Any  # a django-tasks Task (made with core.jobs.job), called with no arguments
+
+
 @dataclass
 class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
@@ -68,6 +75,7 @@ class Registry:
     home_counts: list[HomeCount] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
     services: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    periodic_jobs: list[PeriodicJob] = field(default_factory=list)
 
     def add_importer(self, importer: Importer) -> None:
         self.importers[importer.kind] = importer
@@ -99,6 +107,10 @@ class Registry:
         if all(p.name != panel.name for p in self.home_panels):
             self.home_panels.append(panel)
             self.home_panels.sort(key=lambda p: p.order)
+
+    def add_periodic_job(self, job: PeriodicJob) -> None:
+        if all(j.name != job.name for j in self.periodic_jobs):
+            self.periodic_jobs.append(job)
 
     def provide(self, name: str, fn: Callable[..., Any]) -> None:
         """A higher app offers a service a lower or sibling app may call (see docs/DEVELOPING.md)."""
