@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "secassist.accounts",
     "secassist.alerts",
     "secassist.clearances",
+    "secassist.approvals",
     "secassist.budget",
     "secassist.restrictions",
     "secassist.congress",

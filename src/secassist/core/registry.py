@@ -65,6 +65,26 @@ class PeriodicJob:
     task: Any  # a django-tasks Task (made with core.jobs.job), called with no arguments
 
 
+@dataclass(frozen=True)
+class ApprovalAct:
+    """An act that may need a second person's approval (maker-checker, see ADR 0700).
+
+    The owning app registers it; `approvals` calls `on_approve(request=, acting_user=)` in the
+    approving transaction to carry the act out, `on_return(request=, acting_user=)` when the
+    checker sends it back, and `current_version(request)` (if given) to refuse approving a
+    proposal whose document changed since it was proposed. `default_roles` seed the
+    administrator-editable policy the first time the act is seen.
+    """
+
+    act: str
+    label: str
+    default_roles: tuple[str, ...]
+    on_approve: Callable[..., Any]
+    on_return: Callable[..., Any] | None = None
+    current_version: Callable[..., str] | None = None
+    default_threshold: Any = None  # Decimal: below it the act needs no approval (None: always)
+
+
 @dataclass
 class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
@@ -76,6 +96,7 @@ class Registry:
     home_panels: list[HomePanel] = field(default_factory=list)
     services: dict[str, Callable[..., Any]] = field(default_factory=dict)
     periodic_jobs: list[PeriodicJob] = field(default_factory=list)
+    approval_acts: dict[str, ApprovalAct] = field(default_factory=dict)
 
     def add_importer(self, importer: Importer) -> None:
         self.importers[importer.kind] = importer
@@ -111,6 +132,9 @@ class Registry:
     def add_periodic_job(self, job: PeriodicJob) -> None:
         if all(j.name != job.name for j in self.periodic_jobs):
             self.periodic_jobs.append(job)
+
+    def add_approval_act(self, act: ApprovalAct) -> None:
+        self.approval_acts[act.act] = act
 
     def provide(self, name: str, fn: Callable[..., Any]) -> None:
         """A higher app offers a service a lower or sibling app may call (see docs/DEVELOPING.md)."""
