@@ -60,6 +60,7 @@ def _mount() -> None:
     from secassist.restrictions.api import router as restrictions_router
     from secassist.search.api import router as search_router
     from secassist.title10.api import router as title10_router
+    from secassist.web.inbox_api import router as inbox_router
 
     from .health import router as health_router
 
@@ -75,6 +76,7 @@ def _mount() -> None:
     api.add_router("", insights_router)
     api.add_router("", search_router)
     api.add_router("", alerts_router)
+    api.add_router("", inbox_router)
 
 
 _mount()

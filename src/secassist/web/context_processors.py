@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from secassist.accounts.roles import has_capability
 from secassist.alerts.selectors import unread_count
 
+from . import inbox
 from .nav import build_nav
 
 
@@ -27,4 +28,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "page_marking": getattr(request, "page_marking", None),
         # A callable: counted only by pages that show the header badge.
         "unread_alerts": (lambda: unread_count(user)) if user is not None and user.is_authenticated else 0,
+        "inbox_count": (lambda: inbox.badge_count(user)) if user is not None and user.is_authenticated else 0,
     }
