@@ -215,3 +215,26 @@ def test_marking_a_line_as_needing_no_notification_needs_a_second_person(
     approvals.approve(acting_user=budget_reviewer, request=request)
     fmf_allocation.refresh_from_db()
     assert fmf_allocation.notification_required is False
+
+
+def test_the_notification_page_completes_and_proposes_a_historical_record(
+    fmf_allocation: Any, sa_analyst: Any, budget_reviewer: Any, client_as: Any
+) -> None:
+    package = _record(sa_analyst, fmf_allocation)
+    analyst = client_as(sa_analyst)
+    page = analyst.get(f"/notifications/{package.pk}/").content.decode()
+    assert "Historical CN record" in page and "Propose for approval" in page and "H-2026-0142" in page
+    saved = analyst.post(
+        f"/notifications/{package.pk}/historical/", {"document_reference": "H-2026-0143", "reason": "typo in the letter number"}
+    )
+    assert saved.status_code == 302
+    package.refresh_from_db()
+    assert package.document_reference == "H-2026-0143"
+    bad = analyst.post(f"/notifications/{package.pk}/historical/", {"copy_location": "http://insecure.example/cn.pdf"})
+    assert bad.status_code == 422 and "https" in bad.content.decode()
+    assert analyst.post(f"/notifications/{package.pk}/historical/propose/", {"reason": "please check"}).status_code == 302
+    request = ApprovalRequest.objects.get(subject_id=str(package.pk), status="pending")
+    assert f"/approvals/{request.pk}/" in client_as(budget_reviewer).get("/").content.decode()
+    assert client_as(budget_reviewer).post(f"/approvals/{request.pk}/", {"action": "approve"}).status_code == 302
+    package.refresh_from_db()
+    assert package.status == "cleared_to_obligate"

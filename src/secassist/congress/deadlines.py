@@ -269,5 +269,7 @@ def due_soon(*, days: int = 30, team: str = "", today: dt.date | None = None) ->
     """What needs doing in the next `days` days, plus anything overdue (the CLI's `notifications due`)."""
     today = today or clock.today()
     items = calendar(start=today - dt.timedelta(days=365), end=today + dt.timedelta(days=days), team=team, today=today)
-    # overdue work (incl. ended waits nobody recorded), and what falls due in the window — never a past date as upcoming
-    return [i for i in items if i.state == OVERDUE or (i.state in (DUE, WAITING) and i.date >= today)]
+    # overdue work (incl. ended waits nobody recorded), what falls due in the window, and CNs still held by a
+    # committee after their statutory wait (a hold to chase, shown as such — not as an upcoming clock)
+    held = [i for i in items if i.kind == "cn_wait" and i.state == WAITING and i.date < today]
+    return [i for i in items if i.state == OVERDUE or (i.state in (DUE, WAITING) and i.date >= today)] + held

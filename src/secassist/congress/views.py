@@ -14,15 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from secassist.accounts.access import get_visible
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals import selectors as approval_selectors
 from secassist.clearances import selectors as clearance_selectors
 from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import content_type
 from secassist.reference.models import Committee, Office
 
-from . import deadlines, documents, exports, ics, selectors, services, verdicts, workflow
+from . import deadlines, documents, exports, historical, ics, selectors, services, verdicts, workflow
 from .fields import EDITABLE, TEAMS
-from .models import TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, Status
+from .models import TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, PackageKind, Status
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORM_FIELDS = [
@@ -59,7 +60,13 @@ def home_panel(user: Any) -> dict[str, Any] | None:
     if not has_capability(user, "congress.edit"):
         return None
     team = getattr(getattr(user, "office", None), "code", "")
-    items = deadlines.due_soon(days=14, team=team if team in TEAMS else "")
+    today = clock.today()
+    # upcoming clocks and overdue work only: a past date is never shown as coming up (holds have their own list)
+    items = [
+        i
+        for i in deadlines.due_soon(days=14, team=team if team in TEAMS else "")
+        if i.date >= today or i.state == deadlines.OVERDUE
+    ]
     return {"items": items[:10], "more": max(len(items) - 10, 0), "team": team if team in TEAMS else ""}
 
 
@@ -227,6 +234,8 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "letters": list(package.addressees.all())
         or sorted({c for r in package.rules.all() for c in r.committees.all()}, key=lambda c: c.code),
         "page_marking": package.marking,
+        "approvals": list(approval_selectors.for_subject(package)) if package.kind == PackageKind.HISTORICAL else [],
+        "historical_pending": package.kind == PackageKind.HISTORICAL and package.status == Status.DRAFTING,
     }
 
 
@@ -245,6 +254,38 @@ def _post_and_back(request: HttpRequest, package: Package, do: Any, success: str
         ctx = _detail_context(request, _load(request, package.pk))
         ctx["error"] = _error(exc)
         return render(request, "congress/detail.html", ctx, status=exc.http_status if exc.http_status != 403 else 403)
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def historical_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete or correct a historical CN record (a pending proposal is withdrawn: it saw other facts)."""
+    package = _load(request, pk)
+    fields: dict[str, Any] = {}
+    for key in ("transmitted_on", "document_reference", "copy_location", "amount"):
+        if request.POST.get(key, "").strip():
+            fields[key] = request.POST[key]
+    if request.POST.getlist("addressees"):
+        fields["addressees"] = request.POST.getlist("addressees")
+    reason = request.POST.get("reason", "")
+    return _post_and_back(
+        request,
+        package,
+        lambda: historical.update_historical(acting_user=request.user, package=package, reason=reason, **fields),
+        "The historical record was saved. Propose it for approval when it is complete.",
+    )
+
+
+@capability("view", write="congress.edit")
+@require_POST
+def historical_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _load(request, pk)
+    return _post_and_back(
+        request,
+        package,
+        lambda: historical.propose_historical(acting_user=request.user, package=package, reason=request.POST.get("reason", "")),
+        "Proposed: a second person must approve the record before it counts as a notification.",
+    )
 
 
 @capability("view", write="congress.edit")
