@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "secassist.congress",
     "secassist.title10",
     "secassist.plans",
+    "secassist.determinations",
     "secassist.insights",
     "secassist.api",
     "secassist.web",

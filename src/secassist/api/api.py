@@ -28,6 +28,7 @@ def _mount() -> None:
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
+    from secassist.determinations.api import router as determinations_router
     from secassist.insights.api import router as insights_router
     from secassist.plans.api import router as plans_router
     from secassist.reference.api import router as reference_router
@@ -44,6 +45,7 @@ def _mount() -> None:
     api.add_router("", congress_router)
     api.add_router("", title10_router)
     api.add_router("", plans_router)
+    api.add_router("", determinations_router)
     api.add_router("", insights_router)
 
 
