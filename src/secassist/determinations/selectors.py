@@ -50,12 +50,16 @@ def _view(t: DeterminationType) -> rules.TypeView:
     )
 
 
-def calendar(user: Any, *, year: int, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Each recurring item's statutory date in calendar `year`, what was decided for the FY before, and reminders."""
+def calendar(
+    user: Any, *, year: int, today: dt.date | None = None, detail: bool = True, all_types: list[DeterminationType] | None = None
+) -> list[dict[str, Any]]:
+    """Each recurring item's statutory date in calendar `year`, what was decided for the FY before, and reminders.
+
+    `detail=False` (the home panel) leaves out last year's decisions and the packages: no query per item."""
     today = today or clock.today()
-    all_types = list(types())
+    all_types = all_types if all_types is not None else list(types())
     views = {t.key: _view(t) for t in all_types}
-    visible = packages(user)
+    visible = packages(user) if detail else DeterminationPackage.objects.none()
     rows = []
     for t in (x for x in all_types if x.recurring):
         window = rules.statutory_window(views[t.key], year, views)
@@ -78,11 +82,13 @@ def calendar(user: Any, *, year: int, today: dt.date | None = None) -> list[dict
                 "reminders": rules.reminder_dates(due, t.reminder_days or []),
                 "reminder_active": any(r <= today <= due for r in rules.reminder_dates(due, t.reminder_days or [])),
                 "days_until_due": (due - today).days,
-                "last_year": last_year(t, decided_fy - 1),
+                "last_year": last_year(t, decided_fy - 1) if detail else None,
                 "packages": [
                     {"id": p.pk, "number": p.number, "country": p.country.iso3, "status": p.status}
                     for p in visible.filter(dtype=t, fiscal_year=decided_fy)
-                ],
+                ]
+                if detail
+                else [],
             }
         )
     return sorted(rows, key=lambda r: (r["due_on"], r["key"]))
@@ -114,5 +120,10 @@ def last_year(t: DeterminationType, fiscal_year: int) -> dict[str, Any]:
 
 def due_soon(user: Any, *, days: int = 90, today: dt.date | None = None) -> list[dict[str, Any]]:
     today = today or clock.today()
-    items = calendar(user, year=today.year, today=today) + calendar(user, year=today.year + 1, today=today)
+    all_types = list(types())
+    items = [
+        row
+        for year in (today.year, today.year + 1)
+        for row in calendar(user, year=year, today=today, detail=False, all_types=all_types)
+    ]
     return [r for r in items if 0 <= r["days_until_due"] <= days]
