@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "secassist.plans",
     "secassist.determinations",
     "secassist.insights",
+    "secassist.search",
     "secassist.api",
     "secassist.web",
 ]
