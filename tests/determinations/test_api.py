@@ -44,7 +44,11 @@ def test_a_cspa_package_goes_from_draft_to_signature_and_the_clock_runs(
 ) -> None:
     api = api_as(sa_analyst)
     body = _drive_to_signature(api, api_as(admin_user), dt.date(2026, 11, 2))
-    assert body["status"] == "signed" and body["waiver_id"]
+    assert body["status"] == "signed" and body["waiver_id"] is None and body["register_approval"]["proposed_by"] == "sa"
+    approved = _post(api_as(admin_user), f"/api/v1/approvals/{body['register_approval']['id']}/approve", {"comment": "ok"})
+    assert approved.status_code == 200, approved.content
+    body = api.get(f"{BASE}/{body['id']}").json()
+    assert body["waiver_id"] and body["register_approval"] is None
     assert body["notice"]["due_on"] == "2026-12-17" and body["notice"]["days_left"] == 45
     assert body["notice"]["citation"].startswith("CSPA §404(c)(2)")
     frozen.shift(dt.timedelta(days=46))

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from secassist.clearances.models import ClearanceRequest
-from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
+from secassist.approvals import services as approval_services
+from secassist.core.errors import AccessDenied, InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.determinations import services, workflow
 from secassist.determinations.models import PackageStatus
 from secassist.restrictions.models import Waiver
@@ -111,8 +112,13 @@ def test_on_signature_the_register_gains_the_waiver_with_the_packages_scope(
         signature_url="https://www.federalregister.gov/example",
     )
     assert package.status == PackageStatus.SIGNED
+    assert package.waiver is None and "pending two-person approval" in package.register_route
+    request = approval_services.pending_for(package, services.REGISTER_ACT)
+    assert request is not None and request.proposed_by == sa_analyst
+    approval_services.approve(acting_user=admin_user, request=request)
+    package.refresh_from_db()
     waiver = package.waiver
-    assert waiver is not None and package.register_route
+    assert waiver is not None and "approved by boss" in package.register_route
     assert (waiver.restriction.key, waiver.country.iso3, waiver.fiscal_year) == ("cspa", "SOM", 2027)
     assert waiver.scope_all is False and waiver.scope_programs == ["IMET", "PKO"] and waiver.scope_text == "IMET and PKO only"
     assert waiver.signed_on == NOW.date() and waiver.pd_number == "2027-01"
@@ -120,6 +126,36 @@ def test_on_signature_the_register_gains_the_waiver_with_the_packages_scope(
     assert waiver.cn_due_on == NOW.date() + dt.timedelta(days=45)
     assert package.number in waiver.source_document
     assert waiver.justification == "Justification final"
+
+
+def test_the_signer_of_record_cannot_also_approve_the_register_entry(
+    frozen_package: Any, sa_analyst: Any, admin_user: Any, t10_analyst: Any
+) -> None:
+    package = _ready(frozen_package, sa_analyst, admin_user)
+    package = services.sign(acting_user=sa_analyst, package=package, signed_by="X", signed_on=NOW.date(), signature_document="PD")
+    request = approval_services.pending_for(package, services.REGISTER_ACT)
+    with pytest.raises(AccessDenied) as err:
+        approval_services.approve(acting_user=sa_analyst, request=request)
+    assert err.value.code == "APR-001"
+    assert not Waiver.objects.filter(package=package).exists()
+    approval_services.return_request(acting_user=t10_analyst, request=request, comment="scope text wrong")
+    package.refresh_from_db()
+    assert package.waiver is None and "returned" in package.register_route
+    package = services.propose_register_again(acting_user=sa_analyst, package=package)
+    approval_services.approve(acting_user=t10_analyst, request=approval_services.pending_for(package, services.REGISTER_ACT))
+    package.refresh_from_db()
+    assert package.waiver is not None and package.waiver.country.iso3 == "SOM"
+
+
+def test_without_an_approval_policy_the_waiver_is_recorded_directly(
+    frozen_package: Any, sa_analyst: Any, admin_user: Any
+) -> None:
+    approval_services.set_policy(
+        acting_user=admin_user, act=services.REGISTER_ACT, requires_approval=False, approver_roles=["admin"], reason="test"
+    )
+    package = _ready(frozen_package, sa_analyst, admin_user)
+    package = services.sign(acting_user=sa_analyst, package=package, signed_by="X", signed_on=NOW.date(), signature_document="PD")
+    assert package.waiver is not None and package.register_route.startswith("recorded directly")
 
 
 def test_a_signature_cannot_be_dated_in_the_future(frozen_package: Any, sa_analyst: Any, admin_user: Any) -> None:
@@ -164,8 +200,9 @@ def test_a_signed_package_closes_only_when_notified_and_published(frozen_package
         workflow.transition(acting_user=sa_analyst, package=package, action="close")
     assert err.value.code == "DET-006" and len(err.value.details["missing"]) == 2
     services.record_notice(acting_user=sa_analyst, package=package, sent_on=NOW.date())
-    package.waiver.refresh_from_db()
-    assert package.waiver.cn_sent_on == NOW.date()
+    approval_services.approve(acting_user=admin_user, request=approval_services.pending_for(package, services.REGISTER_ACT))
+    package.refresh_from_db()
+    assert package.waiver is not None and package.waiver.cn_sent_on == NOW.date()  # the notice date reaches the register
     services.record_publication(acting_user=sa_analyst, package=package, fr_citation="91 FR 1", published_on=NOW.date())
     assert workflow.transition(acting_user=sa_analyst, package=package, action="close").status == PackageStatus.CLOSED
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from secassist.approvals import services as approval_services
 from secassist.clearances import selectors as clearance_selectors
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
@@ -94,6 +95,7 @@ class PackageOut(Schema):
     fr_published_on: dt.date | None
     waiver_id: int | None
     register_route: str
+    register_approval: dict[str, Any] | None
     available_actions: list[str]
 
 
@@ -136,8 +138,16 @@ def package_out(p: DeterminationPackage) -> dict[str, Any]:
         "fr_published_on": p.fr_published_on,
         "waiver_id": p.waiver_id,
         "register_route": p.register_route,
+        "register_approval": _approval(p),
         "available_actions": [t.action for t in workflow.available(p)],
     }
+
+
+def _approval(p: DeterminationPackage) -> dict[str, Any] | None:
+    pending = approval_services.pending_for(p, services.REGISTER_ACT) if p.signed_on and not p.waiver_id else None
+    if pending is None:
+        return None
+    return {"id": pending.pk, "status": pending.status, "proposed_by": pending.proposed_by.username, "summary": pending.summary}
 
 
 def version_out(v: JustificationVersion) -> dict[str, Any]:
@@ -269,3 +279,13 @@ def notice(request: HttpRequest, package_id: int, payload: NoticeIn) -> dict[str
 def publication(request: HttpRequest, package_id: int, payload: PublicationIn) -> dict[str, Any]:
     p = access.package(request.user, package_id)
     return package_out(services.record_publication(acting_user=request.user, package=p, **payload.dict()))
+
+
+@router.post(
+    "/determinations/{package_id}/register",
+    response=PackageOut,
+    summary="Propose the signed waiver for the register again (after a checker returned it)",
+)
+def register(request: HttpRequest, package_id: int) -> dict[str, Any]:
+    p = access.package(request.user, package_id)
+    return package_out(services.propose_register_again(acting_user=request.user, package=p))

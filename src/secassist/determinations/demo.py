@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from secassist.approvals import services as approval_services
 from secassist.clearances.models import ClearanceRequest, Position
 from secassist.clearances.services import record_position
 from secassist.core import clock
@@ -35,6 +36,13 @@ def _answer_all(package: DeterminationPackage, users: dict[str, Any], admin: Any
     for c in rows[: len(rows) - leave_pending]:
         who = users.get(f"{c.office.code.lower()}.clearer") or admin
         record_position(acting_user=who, clearance=c, position="clear")
+
+
+def _approve_register(package: DeterminationPackage, admin: Any) -> None:
+    """The demo administrator is the second person who approves the register entry."""
+    request = approval_services.pending_for(package, services.REGISTER_ACT)
+    if request is not None and admin is not None and admin.pk != request.proposed_by_id:
+        approval_services.approve(acting_user=admin, request=request, comment="demo approval")
 
 
 def run(*, acting_user: Any = None, stdout: Any = None) -> None:
@@ -76,6 +84,7 @@ def run(*, acting_user: Any = None, stdout: Any = None) -> None:
             signed_on=today,
             signature_document="DEMO presidential determination (illustrative)",
         )
+        _approve_register(p, admin)
         if stage == "signed":
             continue
         services.record_notice(acting_user=sa, package=p, sent_on=today)

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from secassist.accounts.access import require
+from secassist.approvals import services as approval_services
 from secassist.audit.services import record
 from secassist.clearances import services as clearance_services
 from secassist.clearances.models import ClearanceRequest, Position
 from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.core.fiscal import FiscalYear
-from secassist.core.registry import registry
 from secassist.reference.models import Country, Office
 from secassist.restrictions import services as restriction_services
 from secassist.restrictions.models import Waiver
@@ -353,23 +353,79 @@ def _latest_text(package: DeterminationPackage) -> str:
     return latest.text if latest else ""
 
 
-def enter_register(*, acting_user: Any, package: DeterminationPackage) -> DeterminationPackage:
-    """Record the signed waiver in the restrictions register, linked to the package.
+REGISTER_ACT = "determinations.register_waiver"
 
-    When a two-person approval service is installed (`approvals.request`), the entry is proposed
-    there and recorded on approval by a second user; otherwise it is recorded directly through the
-    restrictions service (the register's one door)."""
-    fields = register_fields(package)
-    propose = registry.service("approvals.request")
-    if propose is not None:
-        propose(acting_user=acting_user, act="restrictions.record_waiver", subject=package, payload=fields)
-        DeterminationPackage.objects.filter(pk=package.pk).update(register_route="pending two-person approval")
+
+def enter_register(*, acting_user: Any, package: DeterminationPackage) -> DeterminationPackage:
+    """Put the signed waiver into the restrictions register, linked to the package.
+
+    Recording a waiver commits the Department, so when the approval policy for
+    `determinations.register_waiver` requires it (the default) the entry is proposed to a second
+    person (`approvals`, ADR 0700) and recorded on approval; otherwise it is recorded directly
+    through the restrictions service (the register's one door)."""
+    if approval_services.needs_approval(REGISTER_ACT):
+        latest = package.versions.order_by("-number").first()
+        request = approval_services.propose(
+            acting_user=acting_user,
+            act=REGISTER_ACT,
+            subject=package,
+            summary=f"approving records the signed {package.get_kind_display().lower()} of {package.number} "
+            f"({package.restriction.short_name}, {package.country.iso3}, FY{package.fiscal_year}, "
+            f"{package.scope_label}) in the waiver register",
+            payload=register_payload(package),
+            version=register_version(package),
+            subject_url=f"/determinations/{package.pk}/",
+            reason=f"signed {package.signed_on} by {package.signed_by}; justification v{latest.number if latest else 0}",
+        )
+        DeterminationPackage.objects.filter(pk=package.pk).update(
+            register_route=f"pending two-person approval (request {request.pk})"
+        )
         package.refresh_from_db()
         return package
-    waiver = restriction_services.record_waiver(acting_user=acting_user, **fields)
-    link_waiver(acting_user=acting_user, package=package, waiver=waiver, route="recorded directly (restrictions service)")
+    waiver = restriction_services.record_waiver(acting_user=acting_user, **register_fields(package))
+    return link_waiver(acting_user=acting_user, package=package, waiver=waiver, route="recorded directly (no approval required)")
+
+
+def register_version(package: DeterminationPackage) -> str:
+    """What the checker approves: the signature and notice as recorded (APR-003 refuses a stale proposal)."""
+    return f"{package.signed_on}|{package.pd_number}|{package.effective_from}|{package.scope_label}"
+
+
+def register_payload(package: DeterminationPackage) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, dt.date) else v) for k, v in register_fields(package).items()}
+
+
+def approve_register(*, request: Any, acting_user: Any) -> None:
+    """`on_approve` of the register act: runs inside the approving transaction."""
+    package = DeterminationPackage.objects.select_related("restriction", "country").get(pk=int(request.subject_id))
+    if package.waiver_id:
+        raise RuleViolation("the package is already linked to a register entry", code="DET-008", waiver=package.waiver_id)
+    waiver = restriction_services.record_waiver(acting_user=acting_user, **register_fields(package))
+    route = f"two-person approval: signed entry proposed by {request.proposed_by.username}, approved by {acting_user.username}"
+    link_waiver(acting_user=acting_user, package=package, waiver=waiver, route=route)
+
+
+def return_register(*, request: Any, acting_user: Any) -> None:
+    status = "returned" if request.status == "returned" else "withdrawn"
+    DeterminationPackage.objects.filter(pk=int(request.subject_id), waiver__isnull=True).update(
+        register_route=f"register entry {status} ({request.comment or 'no comment'}); propose it again when corrected"
+    )
+
+
+def current_register_version(request: Any) -> str:
+    return register_version(DeterminationPackage.objects.get(pk=int(request.subject_id)))
+
+
+@transaction.atomic
+def propose_register_again(*, acting_user: Any, package: DeterminationPackage) -> DeterminationPackage:
+    """After a checker returned the register entry: propose it again (signed packages without an entry)."""
+    require(acting_user, EDIT)
     package.refresh_from_db()
-    return package
+    if package.status not in (PackageStatus.SIGNED, PackageStatus.CLOSED) or package.waiver_id:
+        raise RuleViolation("only a signed package without a register entry can be proposed for the register", code="DET-008")
+    if approval_services.pending_for(package, REGISTER_ACT) is not None:
+        raise TransitionNotAllowed("a register entry for this package is already awaiting approval")
+    return enter_register(acting_user=acting_user, package=package)
 
 
 def register_fields(package: DeterminationPackage) -> dict[str, Any]:
