@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from secassist.clearances.models import ClearanceRequest
 from secassist.approvals import services as approval_services
+from secassist.clearances.models import ClearanceRequest
 from secassist.core.errors import AccessDenied, InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.determinations import services, workflow
 from secassist.determinations.models import PackageStatus
