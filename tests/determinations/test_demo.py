@@ -20,9 +20,7 @@ def test_the_demo_has_one_cspa_package_at_each_stage_and_runs_once() -> None:
     step.run(acting_user=None, stdout=io.StringIO())
     step.run(acting_user=None, stdout=io.StringIO())
     packages = list(DeterminationPackage.objects.all())
-    assert sorted(p.status for p in packages) == sorted(
-        ["draft", "in_clearance", "ready_for_signature", "signed", "closed"]
-    )
+    assert sorted(p.status for p in packages) == sorted(["draft", "in_clearance", "ready_for_signature", "signed", "closed"])
     assert all(p.is_demo and p.title.startswith("DEMO") for p in packages)
     signed: Any = [p for p in packages if p.status in ("signed", "closed")]
     assert all(p.waiver is not None and p.notice_due_on for p in signed)
