@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
-from secassist.audit.models import AuditEvent
+from secassist.audit import services as audit_services
 from secassist.core.registry import registry
 from secassist.reference import selectors
 from secassist.reference.models import Authority, Bureau, Cocom, Country
@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {"label": "Users", "value": get_user_model().objects.filter(is_active=True).count(), "url_name": None},
         {
             "label": "Audit events",
-            "value": AuditEvent.objects.count(),
+            "value": audit_services.event_count(),
             "url_name": "audit:trail" if has_capability(request.user, "audit.view") else None,
         },
     ]
