@@ -29,7 +29,9 @@ def write(tmp_path: Path, rows: list[list[str]], name: str = "ledger.csv", heade
     return path
 
 
-def row(appr: str, recipient: str, etype: str, amount: str, date: str = "2026-11-20", doc_type: str = "", line: str = "") -> list[str]:
+def row(
+    appr: str, recipient: str, etype: str, amount: str, date: str = "2026-11-20", doc_type: str = "", line: str = ""
+) -> list[str]:
     ref = "MOA-1" if doc_type else ""
     return [appr, recipient, line, etype, amount, date, ref, "test", doc_type]
 
@@ -45,7 +47,7 @@ def problems_of(exc: pytest.ExceptionInfo[ImportRejected]) -> list[str]:
 
 
 def test_a_valid_file_posts_every_row_updates_balances_and_lines_and_writes_one_audit_event(tmp_path, pko):
-    appr, jor, egy = pko
+    appr, jor, _egy = pko
     path = write(
         tmp_path,
         [
@@ -62,7 +64,12 @@ def test_a_valid_file_posts_every_row_updates_balances_and_lines_and_writes_one_
     assert summary["rows"] == summary["created"] == 6
     bal = Balance.objects.get(allocation=jor)
     assert (bal.allocated, bal.apportioned, bal.obligated, bal.committed, bal.disbursed, bal.entries) == (
-        D("1000.00"), D("600.00"), D("500.00"), D("200.00"), D("150.25"), 5,
+        D("1000.00"),
+        D("600.00"),
+        D("500.00"),
+        D("200.00"),
+        D("150.25"),
+        5,
     )
     total = Balance.objects.get(appropriation=appr, allocation__isnull=True)
     assert total.allocated == D("1000.01") and total.disbursed == D("150.25")
@@ -73,8 +80,15 @@ def test_a_valid_file_posts_every_row_updates_balances_and_lines_and_writes_one_
     event = new[0]
     assert event.after["rows"] == 6 and event.after["sha256"] == summary["sha256"] and event.after["status_changes"] == 1
     imp = LedgerImport.objects.get()
-    assert list(LedgerEntry.objects.filter(id__range=(imp.first_entry_id, imp.last_entry_id)).values_list("amount", flat=True)) == [
-        D("1000.00"), D("600.00"), D("500.00"), D("200.00"), D("150.25"), D("0.01"),
+    assert list(
+        LedgerEntry.objects.filter(id__range=(imp.first_entry_id, imp.last_entry_id)).values_list("amount", flat=True)
+    ) == [
+        D("1000.00"),
+        D("600.00"),
+        D("500.00"),
+        D("200.00"),
+        D("150.25"),
+        D("0.01"),
     ]
     assert verify_chain().ok
 
@@ -92,8 +106,16 @@ def test_the_import_gives_the_same_balances_as_posting_each_entry(tmp_path, buil
     imported = build.appropriation("IMET", amount="5000.00", public_law="P.L. A")
     posted = build.appropriation("IMET", amount="5000.00", public_law="P.L. B")
     a, b = build.line(imported, "COL"), build.line(posted, "COL")
-    plan = [("allocate", "3000.10"), ("apportion", "2000.00"), ("obligate", "1999.99"), ("deobligate", "100.00"),
-            ("reobligate", "99.99"), ("commit", "50.00"), ("disburse", "1000.00"), ("reallocate", "0.11")]  # fmt: skip
+    plan = [
+        ("allocate", "3000.10"),
+        ("apportion", "2000.00"),
+        ("obligate", "1999.99"),
+        ("deobligate", "100.00"),
+        ("reobligate", "99.99"),
+        ("commit", "50.00"),
+        ("disburse", "1000.00"),
+        ("reallocate", "0.11"),
+    ]
     path = write(tmp_path, [row(str(imported.pk), "COL", t, amt, doc_type=MOA if "oblig" in t else "") for t, amt in plan])
     ledger_import.import_ledger(path)
     for t, amt in plan:
@@ -174,8 +196,12 @@ def test_allocations_may_not_exceed_the_appropriation_over_the_whole_file(tmp_pa
 
 
 def test_disbursing_more_than_obligated_and_deobligating_below_disbursed_are_refused(tmp_path, pko):
-    base = [row("PKO FY2027", "JOR", "allocate", "100.00"), row("PKO FY2027", "JOR", "apportion", "100.00"),
-            row("PKO FY2027", "JOR", "obligate", "100.00", doc_type=MOA), row("PKO FY2027", "JOR", "disburse", "60.00")]  # fmt: skip
+    base = [
+        row("PKO FY2027", "JOR", "allocate", "100.00"),
+        row("PKO FY2027", "JOR", "apportion", "100.00"),
+        row("PKO FY2027", "JOR", "obligate", "100.00", doc_type=MOA),
+        row("PKO FY2027", "JOR", "disburse", "60.00"),
+    ]
     with pytest.raises(ImportRejected) as exc:
         ledger_import.import_ledger(write(tmp_path, [*base, row("PKO FY2027", "JOR", "disburse", "40.01")], "a.csv"))
     assert problems_of(exc)[0].startswith("line 6: BUD-003")
@@ -191,8 +217,11 @@ def test_dates_after_the_period_of_availability_and_lines_not_approved_are_refus
     build.line(cur, "EGY", approved=False, cleared=False)
     path = write(
         tmp_path,
-        [row("PKO FY2025", "JOR", "apportion", "1.00", date="2026-11-20"), row("PKO FY2027", "EGY", "allocate", "5.00"),
-         row("PKO FY2027", "EGY", "apportion", "1.00")],  # fmt: skip
+        [
+            row("PKO FY2025", "JOR", "apportion", "1.00", date="2026-11-20"),
+            row("PKO FY2027", "EGY", "allocate", "5.00"),
+            row("PKO FY2027", "EGY", "apportion", "1.00"),
+        ],
     )
     with pytest.raises(ImportRejected) as exc:
         ledger_import.import_ledger(path)

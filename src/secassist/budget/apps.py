@@ -30,6 +30,14 @@ class BudgetConfig(AppConfig):
         )
         registry.add_importer(
             Importer(
+                "fa-complete",
+                "ForeignAssistance.gov complete-schema file (CSV, activity level), staged and loaded in one statement",
+                importers.import_fa_complete,
+                importers.fa_complete_path,
+            )
+        )
+        registry.add_importer(
+            Importer(
                 "ledger",
                 "Funds ledger entries (CSV: appropriation, recipient, line, entry_type, amount, date, document_ref, reason)",
                 ledger_import.import_ledger,

@@ -44,7 +44,17 @@ from .models import Allocation, AllocationStatus, AllocationStatusChange, Approp
 
 REQUIRED = ["appropriation", "recipient", "line", "entry_type", "amount", "date", "document_ref", "reason"]
 OPTIONAL = ["document_type"]
-IMPORT_TYPES = ("allocate", "reallocate", "apportion", "obligate", "deobligate", "reobligate", "commit", "disburse", "transfer_fms")
+IMPORT_TYPES = (
+    "allocate",
+    "reallocate",
+    "apportion",
+    "obligate",
+    "deobligate",
+    "reobligate",
+    "commit",
+    "disburse",
+    "transfer_fms",
+)
 MAX_SHOWN = 200
 STAGE_DELTAS = ("allocated", "apportioned", "obligated", "committed", "disbursed", "deobligated", "reobligated")
 
@@ -130,7 +140,8 @@ def _stage_keys() -> None:
             "ledger_line_keys",
             f"SELECT appropriation_id, k, purpose, MIN(id) AS allocation_id FROM ("
             f" SELECT a.appropriation_id, upper(a.recipient_name) AS k, upper(a.purpose) AS purpose, a.id FROM {a} a"
-            f" UNION ALL SELECT a.appropriation_id, upper(c.iso3), upper(a.purpose), a.id FROM {a} a JOIN {c} c ON c.id = a.country_id"
+            f" UNION ALL SELECT a.appropriation_id, upper(c.iso3), upper(a.purpose), a.id FROM {a} a"
+            f"  JOIN {c} c ON c.id = a.country_id"
             f" UNION ALL SELECT a.appropriation_id, upper(p.code), upper(a.purpose), a.id FROM {a} a"
             f"  JOIN {p} p ON p.id = a.pseudo_region_id WHERE p.code <> ''"
             f") keys GROUP BY appropriation_id, k, purpose",
@@ -238,9 +249,7 @@ def _running_faults() -> tuple[list[tuple[int, str]], int]:
     """Running totals per line and per appropriation, in file order, from the current balances."""
     bal = Balance._meta.db_table
     cents = {s: f"CAST(ROUND(b.{s} * 100) AS bigint)" for s in (*STAGE_DELTAS, "appropriated")}
-    line_sums = ", ".join(
-        f"{cents[s]} + SUM({DELTA_SQL[s]}) OVER w AS {s}" for s in STAGE_DELTAS
-    )
+    line_sums = ", ".join(f"{cents[s]} + SUM({DELTA_SQL[s]}) OVER w AS {s}" for s in STAGE_DELTAS)
     rows = _fetch(
         f"""
         SELECT line_no, fault, name, entry_type, cents, allocated, apportioned, obligated, committed, disbursed,
@@ -269,8 +278,8 @@ def _running_faults() -> tuple[list[tuple[int, str]], int]:
     over = _fetch(
         f"""
         SELECT line_no, appropriated, allocated, cents, raw_appropriation, COUNT(*) OVER () FROM (
-          SELECT r.line_no, r.cents, r.raw_appropriation, {cents['appropriated']} AS appropriated,
-                 {cents['allocated']} + SUM({DELTA_SQL['allocated']}) OVER w AS allocated
+          SELECT r.line_no, r.cents, r.raw_appropriation, {cents["appropriated"]} AS appropriated,
+                 {cents["allocated"]} + SUM({DELTA_SQL["allocated"]}) OVER w AS allocated
           FROM ledger_resolved r JOIN {bal} b ON b.appropriation_id = r.appropriation_id AND b.allocation_id IS NULL
           WHERE r.cents > 0 AND r.entry_type IN ('allocate', 'reallocate') AND r.allocation_id IS NOT NULL
           WINDOW w AS (PARTITION BY r.appropriation_id ORDER BY r.line_no ROWS UNBOUNDED PRECEDING)
@@ -428,7 +437,7 @@ def _advance_statuses(actor: Any, now: Any) -> int:
     """Lines move forward as postings would move them (apportioned, obligated, expended), in bulk."""
     reached: dict[int, str] = {}
     for alloc_id, etype in _fetch("SELECT DISTINCT allocation_id, entry_type FROM ledger_resolved"):
-        target = workflow.AFTER_POSTING.get(etype)
+        target = str(workflow.AFTER_POSTING.get(etype) or "")
         if target and (alloc_id not in reached or workflow.ORDER.index(target) > workflow.ORDER.index(reached[alloc_id])):
             reached[alloc_id] = target
     changes = []
@@ -436,7 +445,11 @@ def _advance_statuses(actor: Any, now: Any) -> int:
     moves: dict[tuple[str, str], list[int]] = defaultdict(list)
     for alloc_id, target in reached.items():
         old = current[alloc_id]
-        if old != AllocationStatus.WITHDRAWN and old in workflow.ORDER and workflow.ORDER.index(target) > workflow.ORDER.index(old):
+        if (
+            old != AllocationStatus.WITHDRAWN
+            and old in workflow.ORDER
+            and workflow.ORDER.index(target) > workflow.ORDER.index(old)
+        ):
             moves[(old, target)].append(alloc_id)
     by = actor if getattr(actor, "pk", None) else None
     for (old, new), ids in moves.items():
@@ -498,7 +511,13 @@ def _import(path: Path, sha: str, actor: Any, progress: bool) -> dict[str, Any]:
     status_changes = _advance_statuses(actor, now)
     digest = _digest()
     imp = LedgerImport.objects.create(
-        sha256=sha, file_name=path.name[:300], rows=inserted, digest=digest, imported_at=now, first_entry_id=first, last_entry_id=last
+        sha256=sha,
+        file_name=path.name[:300],
+        rows=inserted,
+        digest=digest,
+        imported_at=now,
+        first_entry_id=first,
+        last_entry_id=last,
     )
     record(
         actor=actor,
@@ -516,4 +535,3 @@ def _import(path: Path, sha: str, actor: Any, progress: bool) -> dict[str, Any]:
     for table in ("ledger_stage", "ledger_resolved", "ledger_appr_keys", "ledger_line_keys"):
         bulk.drop_stage(table)
     return {"rows": inserted, "created": inserted, "sha256": sha, "digest": digest, "status_changes": status_changes}
-

@@ -359,6 +359,7 @@ class Report653a(models.Model):
 class HistorySource(models.TextChoices):
     GREENBOOK = "greenbook", "USAID Greenbook (military), FY1946–2019"
     FA_COUNTRY = "fa-country", "ForeignAssistance.gov country summary"
+    FA_COMPLETE = "fa-complete", "ForeignAssistance.gov complete schema (activity level)"
 
 
 class HistoricalAmount(models.Model):

@@ -55,7 +55,9 @@ def read_header(path: Path) -> list[str]:
     with path.open(newline="", encoding="utf-8-sig") as fh:
         header = next(csv.reader(fh), None)
     if not header:
-        raise ImportRejected(f"{path.name} is empty: line 1 must name the columns", problems=["line 1: no header"], path=str(path))
+        raise ImportRejected(
+            f"{path.name} is empty: line 1 must name the columns", problems=["line 1: no header"], path=str(path)
+        )
     return [h.strip() for h in header]
 
 
@@ -139,7 +141,7 @@ def _executemany(cur: Any, path: Path, table: str, cols: list[str], bar: Any) ->
     bad: list[str] = []
     sql = f"INSERT INTO {table} (line_no, {', '.join(cols)}) VALUES ({', '.join(['%s'] * (width + 1))})"
 
-    def rows(reader: Iterator[list[str]]) -> Iterator[tuple[Any, ...]]:
+    def rows(reader: Any) -> Iterator[tuple[Any, ...]]:  # a csv reader (line_num names the line)
         next(reader, None)  # the header
         for row in reader:
             if len(row) == width:
