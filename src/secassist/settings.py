@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "secassist.title10",
     "secassist.plans",
     "secassist.insights",
+    "secassist.search",
     "secassist.api",
     "secassist.web",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("title10/", include("secassist.title10.urls")),
     path("plans/", include("secassist.plans.urls")),
     path("insights/", include("secassist.insights.urls")),
+    path("search/", include("secassist.search.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
