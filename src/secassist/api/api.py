@@ -49,10 +49,12 @@ errors.install(api)
 
 def _mount() -> None:
     # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.approvals.api import router as approvals_router
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
     from secassist.insights.api import router as insights_router
+    from secassist.oversight.api import router as oversight_router
     from secassist.plans.api import router as plans_router
     from secassist.reference.api import router as reference_router
     from secassist.restrictions.api import router as restrictions_router
@@ -64,11 +66,13 @@ def _mount() -> None:
     api.add_router("", health_router)
     api.add_router("", reference_router)
     api.add_router("", clearances_router)
+    api.add_router("", approvals_router)
     api.add_router("", budget_router)
     api.add_router("", restrictions_router)
     api.add_router("", congress_router)
     api.add_router("", title10_router)
     api.add_router("", plans_router)
+    api.add_router("", oversight_router)
     api.add_router("", insights_router)
     api.add_router("", search_router)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budget', '0002_ledger_import'),
+        ('budget', '0003_ledger_import'),
     ]
 
     operations = [
