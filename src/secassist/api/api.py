@@ -9,9 +9,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
 
-from secassist.accounts.auth import BearerToken
+from secassist.accounts.auth import BearerToken, VerifiedSession
 
 from . import errors
 
@@ -40,7 +39,7 @@ api = NinjaAPI(
     description="The open API of secassist. Authenticate with `Authorization: Bearer <token>` "
     "(create a token with `secassist create-token --user USERNAME` or on your account page). "
     'Errors are JSON `{"code", "message", "details"}`. Amounts are decimal strings.',
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), VerifiedSession()],
     urls_namespace="api",
     docs_decorator=_docs_access,
 )
