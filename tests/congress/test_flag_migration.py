@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("congress", "0002_package_kind_historical"), ("budget", "0002_title22_activities")]
-AFTER = [("congress", "0003_notification_flags_to_historical_packages"), ("budget", "0003_remove_free_notification_cleared_flag")]
+BEFORE = [("congress", "0002_package_kind_historical"), ("budget", "0004_history_source_fa_complete")]
+AFTER = [("congress", "0003_notification_flags_to_historical_packages"), ("budget", "0005_remove_free_notification_cleared_flag")]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:

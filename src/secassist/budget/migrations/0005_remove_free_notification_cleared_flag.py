@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budget', '0002_title22_activities'),
+        ('budget', '0004_history_source_fa_complete'),
         # the flags become historical CN packages first (nothing is lost)
         ('congress', '0003_notification_flags_to_historical_packages'),
     ]
