@@ -36,7 +36,7 @@ def isolated_services(monkeypatch: pytest.MonkeyPatch, cleared_lines: set[int]) 
 
     def gate(*, allocation: Any, amount: Decimal, on_date: dt.date) -> None:
         if allocation.notification_required and allocation.pk not in cleared_lines:
-            raise RuleViolation(f"test stand-in: no cleared CN covers {allocation}", code="CN-001")
+            raise RuleViolation(f"BUD-006: test stand-in: no cleared CN covers {allocation}", code="BUD-006")
 
     services = {k: v for k, v in registry.services.items() if k not in EXTERNAL}
     services["congress.obligation_gate"] = gate
