@@ -39,6 +39,7 @@ class _State:
     line_values: dict[int, dict[str, Decimal]] = field(default_factory=dict)
     counts: dict[tuple[str, int], int] = field(default_factory=dict)
     moved: dict[int, dict[int, Decimal]] = field(default_factory=dict)  # appropriation -> line -> allocated delta
+    earmarks: dict[int, list[rules.EarmarkView]] = field(default_factory=dict)  # read once per appropriation
 
 
 def _ids(items: list[dict[str, Any]], key: str) -> set[int]:
@@ -135,7 +136,9 @@ def _earmarks(req: dict[str, Any], effect: rules.Effect, state: _State) -> None:
     if req["entry_type"] not in services.MOVEMENTS:
         return
     appr = req["appr"]
-    earmarks = services._earmark_views(appr)
+    if appr.pk not in state.earmarks:
+        state.earmarks[appr.pk] = services._earmark_views(appr)
+    earmarks = state.earmarks[appr.pk]
     if not earmarks:
         return
     moved = state.moved.setdefault(appr.pk, {})
