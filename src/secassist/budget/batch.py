@@ -61,11 +61,11 @@ def _lock(appr_ids: set[int], alloc_ids: set[int]) -> _State:
         .filter(appropriation_id__in=appr_ids, allocation__isnull=True)
         .order_by("appropriation_id")
     }
-    lines = {
-        b.allocation_id: b  # type: ignore[misc]
+    lines: dict[int, Balance] = {
+        int(b.allocation_id or 0): b
         for b in Balance.objects.select_for_update().filter(allocation_id__in=alloc_ids).order_by("allocation_id")
     }
-    state = _State(totals, lines)  # type: ignore[arg-type]
+    state = _State(totals, lines)
     state.total_values = {k: services._values(b) for k, b in totals.items()}
     state.line_values = {k: services._values(b) for k, b in lines.items()}
     return state
