@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_browser import _describe, axe_violations, browser, signed_in_page  # noqa: F401 - fixtures
+from tests.e2e import test_browser as _shared
+from tests.e2e.test_browser import _describe, axe_violations
+
+# The same chromium and signed-in analyst as the smoke test.
+browser = _shared.browser
+signed_in_page = _shared.signed_in_page
 
 pytestmark = [pytest.mark.e2e]
 NARROW_PAGES = ["/", "/countries/", "/restrictions/waivers/", "/restrictions/", "/authorities/", "/inbox/", "/search/?q=Somalia"]
