@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "secassist.reference",
     "secassist.accounts",
     "secassist.clearances",
+    "secassist.approvals",
     "secassist.budget",
     "secassist.restrictions",
     "secassist.congress",

@@ -49,6 +49,7 @@ errors.install(api)
 
 def _mount() -> None:
     # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.approvals.api import router as approvals_router
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
@@ -64,6 +65,7 @@ def _mount() -> None:
     api.add_router("", health_router)
     api.add_router("", reference_router)
     api.add_router("", clearances_router)
+    api.add_router("", approvals_router)
     api.add_router("", budget_router)
     api.add_router("", restrictions_router)
     api.add_router("", congress_router)

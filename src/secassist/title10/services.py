@@ -516,11 +516,13 @@ def record_deconfliction(
     candidate = next((c for c in checks.deconfliction_candidates(proposal) if c.key == candidate_key), None)
     if candidate is None:
         raise InvalidInput(f"{candidate_key!r} is not a deconfliction candidate of {proposal.reference}", field="candidate_key")
-    existing = DeconflictionDecision.objects.filter(proposal=proposal, candidate_key=candidate_key).first()
+    # one pair, one decision: a decision the other proposal already holds on this pair is updated there
+    existing = checks.pair_decisions(proposal).get(candidate_key)
     before = {"verdict": existing.verdict, "justification": existing.justification} if existing else None
+    holder, key = (existing.proposal, existing.candidate_key) if existing else (proposal, candidate_key)
     obj, _ = DeconflictionDecision.objects.update_or_create(
-        proposal=proposal,
-        candidate_key=candidate_key,
+        proposal=holder,
+        candidate_key=key,
         defaults={
             "candidate_label": candidate.label[:300],
             "score": Decimal(str(round(candidate.score, 3))),

@@ -184,7 +184,7 @@ def _detail(
 ) -> HttpResponse:
     proposal = access.proposal_for(request.user, reference)
     found = checks.all_checks(proposal)
-    decided = {d.candidate_key: d for d in proposal.deconfliction_decisions.all()}
+    decided = checks.pair_decisions(proposal)
     blockers = services.concurrence_blockers(proposal) if proposal.status == Status.UNDER_REVIEW else []
     cn_status = cn.clearance_status(proposal) if proposal.status in (Status.CN_PENDING, Status.READY_TO_EXECUTE) else None
     return render(
