@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "secassist.congress",
     "secassist.title10",
     "secassist.plans",
+    "secassist.oversight",
     "secassist.insights",
     "secassist.search",
     "secassist.api",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("secassist.congress.urls")),
     path("title10/", include("secassist.title10.urls")),
     path("plans/", include("secassist.plans.urls")),
+    path("oversight/", include("secassist.oversight.urls")),
     path("insights/", include("secassist.insights.urls")),
     path("search/", include("secassist.search.urls")),
     path("api/v1/", api.urls),

@@ -54,6 +54,7 @@ def _mount() -> None:
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
     from secassist.insights.api import router as insights_router
+    from secassist.oversight.api import router as oversight_router
     from secassist.plans.api import router as plans_router
     from secassist.reference.api import router as reference_router
     from secassist.restrictions.api import router as restrictions_router
@@ -71,6 +72,7 @@ def _mount() -> None:
     api.add_router("", congress_router)
     api.add_router("", title10_router)
     api.add_router("", plans_router)
+    api.add_router("", oversight_router)
     api.add_router("", insights_router)
     api.add_router("", search_router)
 

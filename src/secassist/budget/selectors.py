@@ -396,3 +396,32 @@ def title22_activities(country: Any) -> list[Title22ActivityView]:
                 )
             )
     return out
+
+
+# ---------------------------------------------------------------- movements by day (oversight's execution curves)
+
+
+def line_movements(allocation_ids: list[int]) -> dict[int, list[tuple[dt.date, Decimal, Decimal]]]:
+    """Per line, the net change of obligated and disbursed by effective day: one grouped query over the
+    lines' own entries (the line index), never the whole ledger. Stage effects come from rules.effect_of,
+    the one place that says what an entry does (FMF apportionment is also its obligation)."""
+    if not allocation_ids:
+        return {}
+    rows = (
+        LedgerEntry.objects.filter(allocation_id__in=allocation_ids)
+        .values("allocation_id", "allocation__account__code", "entry_type", "effective_on", "reverses_id")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    days: dict[int, dict[dt.date, list[Decimal]]] = defaultdict(dict)
+    for r in rows:
+        effect = rules.effect_of(r["entry_type"], r["amount"], account=r["allocation__account__code"])
+        if r["reverses_id"] is not None:  # a reversal undoes its original (rare: grouped one by one)
+            effect = effect.negated()
+        obligated = effect.line.get("obligated", ZERO)
+        disbursed = effect.line.get("disbursed", ZERO)
+        if obligated or disbursed:
+            acc = days[r["allocation_id"]].setdefault(r["effective_on"], [ZERO, ZERO])
+            acc[0] += obligated
+            acc[1] += disbursed
+    return {k: sorted((d, o, s) for d, (o, s) in v.items()) for k, v in days.items()}
