@@ -150,3 +150,46 @@ def test_capability_labels_and_codes_are_both_accepted_and_unknowns_name_the_all
     with pytest.raises(InvalidInput) as exc:
         activities.capability_codes(["drones"])
     assert "isr" in exc.value.details["allowed"]
+
+
+def test_the_activity_page_records_an_activity_and_the_line_page_lists_it(client_as: Any, sa_analyst: Any, build: Any) -> None:
+    line = build.line(build.appropriation())
+    page = client_as(sa_analyst).get(f"/funds/allocations/{line.pk}/activity/")
+    assert page.status_code == 200 and b"Capability categories" in page.content
+    resp = client_as(sa_analyst).post(
+        f"/funds/allocations/{line.pk}/activity/",
+        {
+            "reference": "airlift",
+            "description": LONG,
+            "units": "RJAF\nRoyal Jordanian Air Force",
+            "capabilities": ["airlift"],
+            "platforms": "Super Hercules",
+            "first_fiscal_year": "2027",
+            "last_fiscal_year": "",
+        },
+    )
+    assert resp.status_code == 302, resp.content
+    act = Title22Activity.objects.get(allocation=line, reference="airlift")
+    assert act.platforms == ["c-130j"] and act.last_fiscal_year == 2028
+    detail = client_as(sa_analyst).get(f"/funds/allocations/{line.pk}/").content.decode()
+    assert "What this line pays for" in detail and "RJAF; Royal Jordanian Air Force" in detail
+
+
+def test_the_activity_page_shows_a_bad_field_and_saves_nothing(client_as: Any, sa_analyst: Any, build: Any) -> None:
+    line = build.line(build.appropriation())
+    resp = client_as(sa_analyst).post(
+        f"/funds/allocations/{line.pk}/activity/",
+        {"reference": "x", "description": "d", "platforms": "Starship", "first_fiscal_year": "20x7"},
+    )
+    assert resp.status_code == 422 and b"a fiscal year is a four-digit number" in resp.content
+    resp = client_as(sa_analyst).post(
+        f"/funds/allocations/{line.pk}/activity/", {"reference": "x", "description": "d", "platforms": "Starship"}
+    )
+    assert resp.status_code == 422 and b"unknown platform" in resp.content
+    assert not Title22Activity.objects.exists()
+
+
+def test_a_viewer_sees_the_activity_page_but_may_not_post(client_as: Any, viewer: Any, build: Any) -> None:
+    line = build.line(build.appropriation())
+    assert client_as(viewer).get(f"/funds/allocations/{line.pk}/activity/").status_code == 200
+    assert client_as(viewer).post(f"/funds/allocations/{line.pk}/activity/", {"reference": "x"}).status_code == 403

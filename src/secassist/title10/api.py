@@ -144,6 +144,18 @@ class DeconflictionIn(Schema):
     justification: str
 
 
+class UnitLinkIn(Schema):
+    name: str = Field(description="the unit name as written on the proposal or a Title 22 activity")
+    registry_unit_id: int = Field(description="id of the unit in the security-force unit registry")
+    reason: str = ""
+
+
+class UnitLinkOut(Schema):
+    name: str
+    registry_unit_id: int
+    registry_name: str
+
+
 class FindingOut(Schema):
     code: str
     severity: str
@@ -420,6 +432,22 @@ def ready(request: HttpRequest, reference: str) -> dict[str, Any]:
 def withdraw(request: HttpRequest, reference: str, payload: ReasonIn) -> dict[str, Any]:
     services.withdraw(acting_user=request.user, proposal=access.proposal_for(request.user, reference), reason=payload.reason)
     return _fresh(request, reference)
+
+
+@router.post(
+    "/title10/proposals/{reference}/unit-links",
+    response=UnitLinkOut,
+    summary="Link an unresolved unit name to the registry (it becomes an alias of the unit)",
+)
+def link_unit(request: HttpRequest, reference: str, payload: UnitLinkIn) -> dict[str, Any]:
+    unit = services.link_unit_name(
+        acting_user=request.user,
+        proposal=access.proposal_for(request.user, reference),
+        name=payload.name,
+        registry_unit_id=payload.registry_unit_id,
+        reason=payload.reason,
+    )
+    return {"name": " ".join(payload.name.split()), "registry_unit_id": unit.id, "registry_name": unit.name}
 
 
 @router.post(

@@ -186,6 +186,18 @@ def deconfliction_candidates(proposal: Proposal, *, limit: int = 10) -> list[dec
     return ranked[:limit]
 
 
+def unresolved_names(proposal: Proposal, candidates: list[deconfliction.Candidate]) -> list[str]:
+    """Unit names on this proposal or its candidates that the registry does not know (to link)."""
+    names = {u.name for u in proposal.units.all() if not u.registry_unit_id}
+    own = set(resolve_units(proposal.country, sorted(names)))
+    out = (names - own) | {n for c in candidates for n in c.unresolved_units}
+    return sorted(out)
+
+
+def registry_unit_choices(country: Country) -> list[tuple[int, str]]:
+    return sorted(((u.id, u.name) for u in unit_index(country).units.values()), key=lambda x: x[1])
+
+
 def pair_decisions(proposal: Proposal) -> dict[str, DeconflictionDecision]:
     """Candidate key -> the analyst's decision on that pair, whichever of the two proposals it was
     recorded on: a decision on "A vs B" is the decision on "B vs A" too (one pair, one decision)."""
