@@ -133,7 +133,9 @@ class AssessmentForm(forms.Form):
         help_text="what was checked, with whom, and why the conclusion follows (e.g. F's Brooke list of 1 Oct)",
     )
     source_document = forms.CharField(max_length=400, help_text="the list, cable, memo or public document relied on")
-    source_url = forms.URLField(required=False, max_length=400, assume_scheme="https")
+    source_url = forms.CharField(
+        required=False, max_length=400, validators=[validate_safe_url], help_text="https:// address of the document"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

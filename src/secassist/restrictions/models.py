@@ -300,7 +300,7 @@ class Coverage(models.Model):
     covered_from = models.DateField(null=True, blank=True, help_text="first day covered (date-based restrictions)")
     covered_to = models.DateField(null=True, blank=True, help_text="last day covered; empty = maintained to date")
     source_document = models.CharField(max_length=400)
-    source_url = models.URLField(max_length=400, blank=True)
+    source_url = SafeURLField(max_length=400, blank=True)
     to_fill = models.TextField(blank=True, help_text="what would fill the gap (for partial periods and the years after)")
     note = models.TextField(blank=True)
     seed_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
@@ -349,7 +349,7 @@ class Assessment(models.Model):
     conclusion = models.CharField(max_length=20, choices=Conclusion.choices)
     basis = models.TextField(help_text="what was checked, with whom, and why the conclusion follows")
     source_document = models.CharField(max_length=400)
-    source_url = models.URLField(max_length=400, blank=True)
+    source_url = SafeURLField(max_length=400, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField()
 

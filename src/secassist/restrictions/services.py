@@ -312,14 +312,6 @@ def _validate_unit(unit: SecurityForceUnit) -> None:
         raise InvalidInput(f"{unit.name!r} is already registered for this country", field="name")
 
 
-def _source_url(value: str) -> str:
-    """https or relative only (URLs are validated at the domain)."""
-    url = (value or "").strip()
-    if url and not (url.startswith("https://") or url.startswith("/")):
-        raise InvalidInput("source_url must be an https:// address or a relative path", field="source_url", value=url)
-    return _text(url, "source_url", required=False)
-
-
 @transaction.atomic
 def record_assessment(
     *,
@@ -357,7 +349,7 @@ def record_assessment(
         "conclusion": conclusion,
         "basis": basis_text,
         "source_document": _text(source_document, "source_document"),
-        "source_url": _source_url(source_url),
+        "source_url": clean_url(source_url, field="source_url"),
         "recorded_by": acting_user if getattr(acting_user, "pk", None) else None,
         "recorded_at": clock.now(),
     }
