@@ -20,6 +20,7 @@ from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import FORMATS
 from secassist.core.fiscal import FiscalYear
+from secassist.core.registry import registry
 
 from . import charts, forms, rules, selectors, services, tables, workflow
 from .models import Allocation, Appropriation, HistorySource, LedgerEntry
@@ -267,6 +268,12 @@ def _post(request: HttpRequest, alloc: Allocation, data: dict[str, Any]) -> Ledg
     )
 
 
+def _objectives_of(alloc: Allocation) -> list[dict[str, Any]] | None:
+    """The objectives the line advances, from the oversight app when installed (None hides the section)."""
+    objectives_for = registry.service("oversight.objectives_for")
+    return objectives_for(allocation=alloc) if objectives_for else None
+
+
 @capability("view", write="budget.edit")
 @require_http_methods(["GET", "POST"])
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -323,6 +330,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict": verdict,
             "history": alloc.status_history.select_related("by").all(),
             "can_edit": has_capability(request.user, "budget.edit"),
+            "objectives": _objectives_of(alloc),
         },
         status=422 if failed else 200,
     )
