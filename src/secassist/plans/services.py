@@ -20,6 +20,7 @@ from secassist.clearances.models import ClearanceRequest, Position
 from secassist.core import clock
 from secassist.core.calendar import business_days_between
 from secassist.core.errors import AccessDenied, InvalidInput, RuleViolation, TransitionNotAllowed
+from secassist.core.safe_url import clean_url
 from secassist.reference.models import Bureau, Cocom, Country, Office
 
 from . import rules
@@ -235,13 +236,11 @@ def add_link(
         "label": text(label, "label", max_length=300, required=True),
         "subject_type": text(subject_type, "subject_type", max_length=60),
         "subject_id": text(subject_id, "subject_id", max_length=64),
-        "url": text(url, "url", max_length=300),
+        "url": clean_url(text(url, "url", max_length=300), field="url"),
         "element": text(element, "element", max_length=300),
     }
     if bool(fields["subject_type"]) != bool(fields["subject_id"]):
         raise InvalidInput("subject_type and subject_id go together (e.g. title10.proposal and its id)", field="subject_id")
-    if fields["url"] and not (fields["url"].startswith("/") or fields["url"].startswith("https://")):
-        raise InvalidInput("url must be a path in secassist (/...) or an https:// address", field="url")
     unclassified(label=fields["label"], element=fields["element"])
     link = PlanLink.objects.create(product=product, created_at=clock.now(), **fields)
     record(actor=acting_user, action="plans.link.add", obj=link, after={**fields, "product": product.pk})
