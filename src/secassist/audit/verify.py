@@ -38,4 +38,11 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
             head.last_event_id,
             "the newest event recorded by the chain head is missing (rows were deleted from the end)",
         )
+    if head is not None and head.last_event_id and head.event_count != checked:
+        return ChainReport(
+            False,
+            checked,
+            head.last_event_id,
+            f"the chain head counts {head.event_count} events but {checked} were found (rows were removed)",
+        )
     return ChainReport(True, checked)
