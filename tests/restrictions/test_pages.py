@@ -146,8 +146,10 @@ def test_unit_form_registers_a_unit(restrictions_data, client_as, sa_analyst):
     assert "GSU Recce" in html
 
 
-def test_an_analyst_updates_a_units_vetting_and_the_check_follows(restrictions_data, client_as, sa_analyst):
+def test_an_analyst_updates_a_units_vetting_and_the_check_follows(restrictions_data, fill_gaps, client_as, sa_analyst):
     from secassist.restrictions import services
+
+    fill_gaps("KEN", 2025)
     from secassist.restrictions.checking import check
 
     unit = services.save_unit(acting_user=sa_analyst, country="KEN", name="Unit Q", force_type="military")

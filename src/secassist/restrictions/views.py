@@ -15,14 +15,16 @@ from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.core import clock
 from secassist.core.errors import DomainError
+from secassist.core.fiscal import FiscalYear
 from secassist.reference import selectors as reference_selectors
 
 from . import selectors, services
 from .checking import check
+from .coverage import FIRST_FY, matrix
 from .engine import CheckResult
-from .forms import CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
+from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
 from .models import Designation, SecurityForceUnit, Waiver
-from .snapshot import programs
+from .snapshot import get_snapshot, programs
 
 
 def _attach_error(form: forms.Form, exc: DomainError) -> None:
@@ -194,3 +196,24 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return obj, f"Updated unit {obj} (id {obj.pk}).", "restrictions:country"
 
     return _form_page(request, form, "restrictions/unit_form.html", save, {"unit": unit})
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    initial = {k: request.GET.get(k, "") for k in ("country", "fiscal_year", "restriction")}
+    form = AssessmentForm(request.POST or None, initial=initial)
+
+    def save(f: AssessmentForm) -> tuple[Any, str, str]:
+        obj = services.record_assessment(acting_user=request.user, **f.cleaned_data)
+        return obj, f"Recorded: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/assessment_form.html", save, {})
+
+
+@capability("view")
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Restriction × fiscal year: what the engine knows (covered / partial / missing), with sources."""
+    today = clock.today()
+    data = matrix(get_snapshot(), fy_from=FIRST_FY, fy_to=FiscalYear.of(today).year, today=today)
+    return render(request, "restrictions/coverage.html", {"data": data, "years": range(data["fy_from"], data["fy_to"] + 1)})
