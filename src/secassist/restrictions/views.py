@@ -41,11 +41,29 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, "restrictions/catalog.html", {"restrictions": selectors.catalog()})
 
 
+def _check_defaults() -> dict[str, Any]:
+    return {"recipient": "government", "purpose": "general", "fiscal_year": FiscalYear.of(clock.today()).year}
+
+
+def _check_form(query: Any) -> CheckForm:
+    """A link that names only some fields (e.g. a country) opens the form filled in, not an error: the
+    form is validated once a program is chosen, with the current fiscal year and the usual recipient and
+    purpose for what the link left out."""
+    defaults = _check_defaults()
+    if not query.get("program"):
+        return CheckForm(initial={**defaults, **{k: v for k, v in query.items() if v}})
+    data = query.copy()
+    for name, value in defaults.items():
+        if not data.get(name):
+            data[name] = value
+    return CheckForm(data)
+
+
 @capability("restrictions.check")
 def check_page(request: HttpRequest) -> HttpResponse:
-    form = CheckForm(request.GET or None)
+    form = _check_form(request.GET)
     result: CheckResult | None = None
-    if request.GET and form.is_valid():
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             result = check(
@@ -60,7 +78,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _attach_error(form, exc)
     context = {"form": form, "result": result, "program_codes": sorted(programs()), "today": clock.today()}
-    status = 422 if request.GET and form.errors else 200
+    status = 422 if form.is_bound and form.errors else 200
     template = "restrictions/_check_result.html" if request.headers.get("HX-Request") else "restrictions/check.html"
     return render(request, template, context, status=status)
 

@@ -332,19 +332,26 @@ def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
     """What stops State from concurring now; each names its rule. Non-concurrence is always open."""
     out = [f for f in rules.record_findings(rules.facts_of(proposal)) if f.severity == "error"]
     verdict = checks.restrictions_check(proposal)
+    restrictions_cite = "10 U.S.C. 333(d)(1): Title 22 prohibitions apply to §333 assistance"
     if verdict["status"] == "unavailable":
         out.append(
             rules.Finding(
                 "T10-012",
                 "error",
                 "restrictions engine not installed: the restriction screen has not run, so State cannot concur",
-                "DOMAIN.md §7 step 4",
+                restrictions_cite,
                 {},
             )
         )
     elif verdict["status"] == "error":
         out.append(
-            rules.Finding("T10-012", "error", f"restriction screen failed: {verdict['message']}", "DOMAIN.md §7 step 4", {})
+            rules.Finding(
+                "T10-012",
+                "error",
+                f"restriction screen failed: {verdict['message']}",
+                restrictions_cite,
+                {},
+            )
         )
     elif verdict["verdict"] == "prohibited":
         out.append(
@@ -366,7 +373,7 @@ def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
                 "error",
                 f"{len(undecided)} deconfliction candidate(s) without an analyst decision: "
                 + ", ".join(c.label for c in undecided[:5]),
-                "DOMAIN.md §7 step 6",
+                "10 U.S.C. 333(e)(5), (e)(9): prior assistance and other authorities, deconflicted by State's review",
                 {"candidates": [c.key for c in undecided]},
             )
         )
