@@ -203,6 +203,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# The audit anchor log (ADR 0800): the chain's newest hash and length, appended outside the
+# database after commits (at most once per SECASSIST_AUDIT_ANCHOR_EVERY seconds per process; -1
+# turns the automatic anchors off), at every backup and restore, and by `secassist audit-anchor`.
+# In production put it where the database's users cannot write: another volume, an append-only
+# (chattr +a) file, or a path shipped to a log host.
+SECASSIST_AUDIT_ANCHOR_LOG = Path(os.environ.get("SECASSIST_AUDIT_ANCHOR_LOG", VAR_DIR / "audit-anchors.log"))
+SECASSIST_AUDIT_ANCHOR_EVERY = float(os.environ.get("SECASSIST_AUDIT_ANCHOR_EVERY", "300"))
+
 # A CUI marking shown on every page; deployments may set their own banner text.
 SECASSIST_MARKING = os.environ.get("SECASSIST_MARKING", "CUI")
 SECASSIST_MARKING_NOTE = os.environ.get(

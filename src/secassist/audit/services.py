@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from secassist.core import clock
 from secassist.core.middleware import current_request_id
@@ -120,7 +120,14 @@ def record(
     event.hash = digest_of(event, head.last_hash)
     event.save()
     AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=event.pk, last_hash=event.hash)
+    transaction.on_commit(_anchor_after_commit)
     return event
+
+
+def _anchor_after_commit() -> None:
+    from .anchors import maybe_anchor_after_commit  # the anchor module reads the chain this one writes
+
+    maybe_anchor_after_commit()
 
 
 def _locked_head() -> AuditChainHead:
