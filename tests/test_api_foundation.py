@@ -74,3 +74,21 @@ def test_a_revoked_token_stops_working(db, viewer):
 def test_openapi_docs_require_login(db, client_as, viewer):
     assert Client().get("/api/v1/docs").status_code == 302
     assert client_as(viewer).get("/api/v1/openapi.json").status_code == 200
+
+
+def test_the_openapi_spec_can_be_fetched_with_a_bearer_token_but_not_anonymously(db, viewer):
+    from secassist.accounts.services import create_token
+
+    _, key = create_token(acting_user=viewer, user=viewer)
+    spec = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/openapi.json")
+    assert spec.status_code == 200
+    assert "/api/v1/search" in spec.json()["paths"]
+    assert Client().get("/api/v1/openapi.json").status_code == 401
+    assert Client(HTTP_AUTHORIZATION="Bearer not-a-token").get("/api/v1/openapi.json").status_code == 401
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/docs").status_code == 302, "the docs page stays behind login"
+
+
+def test_the_favicon_is_served_to_anyone(db):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.ico")

@@ -40,7 +40,18 @@ def test_the_demo_is_built_from_greenbook_fy2019_and_is_idempotent(settings, tmp
     statuses = set(Allocation.objects.values_list("status", flat=True))
     assert {"planned", "approved", "notified", "apportioned", "obligated", "expended"} <= statuses
     assert Allocation.objects.filter(pseudo_region__isnull=False).exists()
-    counts = (Appropriation.objects.count(), Allocation.objects.count(), LedgerEntry.objects.count(), Balance.objects.count())
+    from secassist.budget.models import Title22Activity
+
+    border = Title22Activity.objects.get(allocation__appropriation=fmf, allocation__country__iso3="JOR", reference="border")
+    assert [u.name for u in border.units.all()] == ["JBGF"] and border.capabilities == ["border-security"]
+    assert Title22Activity.objects.get(reference="airlift").platforms == ["c-130j"]
+    counts = (
+        Appropriation.objects.count(),
+        Allocation.objects.count(),
+        LedgerEntry.objects.count(),
+        Balance.objects.count(),
+        Title22Activity.objects.count(),
+    )
     out = io.StringIO()
     demo.run(acting_user=admin_user, stdout=out)
     assert "unchanged" in out.getvalue() and "already present" in out.getvalue()
@@ -49,4 +60,5 @@ def test_the_demo_is_built_from_greenbook_fy2019_and_is_idempotent(settings, tmp
         Allocation.objects.count(),
         LedgerEntry.objects.count(),
         Balance.objects.count(),
+        Title22Activity.objects.count(),
     )

@@ -34,6 +34,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "plans.edit": frozenset({Role.DSP_ANALYST, Role.ADMIN}),
     "plans.comment": frozenset({Role.DSP_ANALYST, Role.CLEARING_OFFICER, Role.ADMIN}),
     "clearance.respond": frozenset({Role.CLEARING_OFFICER, Role.SA_ANALYST, Role.T10_ANALYST, Role.DSP_ANALYST, Role.ADMIN}),
+    # Program oversight: objectives, indicators, values, spend plans, deliveries (the two analyst teams).
+    "oversight.edit": frozenset({Role.SA_ANALYST, Role.T10_ANALYST, Role.ADMIN}),
+    # Evaluations and their follow-up: also F, which sets the Department's monitoring-and-evaluation policy (FATAA).
+    "oversight.evaluate": frozenset({Role.SA_ANALYST, Role.T10_ANALYST, Role.BUDGET_REVIEWER, Role.ADMIN}),
+    # Deciding approvals: the roles allowed for each act are data (approvals.ApprovalPolicy); this
+    # capability only keeps read-only seats out of the decision forms.
+    "approvals.decide": frozenset(ALL_ROLES - {Role.READ_ONLY}),
+    "approvals.configure": frozenset({Role.ADMIN}),
     "data.import": frozenset({Role.SA_ANALYST, Role.T10_ANALYST, Role.DSP_ANALYST, Role.ADMIN}),
 }
 

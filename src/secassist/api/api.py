@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
 from secassist.accounts.auth import BearerToken
 
 from . import errors
+
+
+def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The interactive docs need a signed-in browser session; the spec itself may also be fetched with a
+    Bearer token, so that API clients can generate code from it without a browser."""
+    session_view = login_required(view)
+    bearer = BearerToken()
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.path.endswith("/openapi.json") or request.user.is_authenticated:
+            return session_view(request, *args, **kwargs)
+        if bearer(request) is None:
+            body = {"code": "unauthorized", "message": "Sign in, or send Authorization: Bearer <token>.", "details": {}}
+            return JsonResponse(body, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 api = NinjaAPI(
     title="secassist API",
@@ -18,20 +42,23 @@ api = NinjaAPI(
     'Errors are JSON `{"code", "message", "details"}`. Amounts are decimal strings.',
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
-    docs_decorator=login_required,
+    docs_decorator=_docs_access,
 )
 errors.install(api)
 
 
 def _mount() -> None:
     # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.approvals.api import router as approvals_router
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
     from secassist.insights.api import router as insights_router
+    from secassist.oversight.api import router as oversight_router
     from secassist.plans.api import router as plans_router
     from secassist.reference.api import router as reference_router
     from secassist.restrictions.api import router as restrictions_router
+    from secassist.search.api import router as search_router
     from secassist.title10.api import router as title10_router
 
     from .health import router as health_router
@@ -39,12 +66,15 @@ def _mount() -> None:
     api.add_router("", health_router)
     api.add_router("", reference_router)
     api.add_router("", clearances_router)
+    api.add_router("", approvals_router)
     api.add_router("", budget_router)
     api.add_router("", restrictions_router)
     api.add_router("", congress_router)
     api.add_router("", title10_router)
     api.add_router("", plans_router)
+    api.add_router("", oversight_router)
     api.add_router("", insights_router)
+    api.add_router("", search_router)
 
 
 _mount()

@@ -12,14 +12,14 @@ import re
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from secassist.accounts.access import require
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import money_str
 
-from . import selectors, services
+from . import activities, selectors, services
 from .models import STAGES, ZERO, Allocation, Appropriation, Balance, LedgerEntry
 
 router = Router(tags=["budget"])
@@ -248,6 +248,23 @@ class AllocationIn(Schema):
     notification_required: bool = True
     reason: str = ""
     earmark_override: bool = False
+    # the Title 22 activity the line pays for (issue #18); all optional
+    description: str | None = Field(None, description="what the line pays for; no 200-character limit (max 10,000)")
+    units: list[str] | None = Field(None, description="recipient units as named (resolved in the unit registry)")
+    capabilities: list[str] | None = Field(None, description="capability category codes (data/reference/capabilities.csv)")
+    platforms: list[str] | None = Field(None, description="platform codes or names, e.g. C-130J or Super Hercules")
+    first_fiscal_year: int | None = Field(None, description="default: the funds' fiscal year")
+    last_fiscal_year: int | None = Field(None, description="default: last year the funds are available")
+
+
+class ActivityOut(Schema):
+    reference: str
+    description: str
+    units: list[str]
+    capabilities: list[str]
+    platforms: list[str]
+    first_fiscal_year: int
+    last_fiscal_year: int
 
 
 class AllocationOut(Schema):
@@ -268,6 +285,19 @@ class AllocationOut(Schema):
     obligated: str
     committed: str
     disbursed: str
+    activities: list[ActivityOut]
+
+
+def _activity_out(act: Any) -> dict[str, Any]:
+    return {
+        "reference": act.reference,
+        "description": act.description,
+        "units": [u.name for u in act.units.all()],
+        "capabilities": list(act.capabilities),
+        "platforms": list(act.platforms),
+        "first_fiscal_year": act.first_fiscal_year,
+        "last_fiscal_year": act.last_fiscal_year,
+    }
 
 
 def _alloc_out(a: Allocation) -> dict[str, Any]:
@@ -286,6 +316,7 @@ def _alloc_out(a: Allocation) -> dict[str, Any]:
         "notification_cleared": a.notification_cleared,
         "baseline_653a": money_str(a.baseline_653a) if a.baseline_653a is not None else None,
         **{k: money_str(getattr(b, k)) for k in ("allocated", "apportioned", "obligated", "committed", "disbursed")},
+        "activities": [_activity_out(act) for act in a.activities.all()],
     }
 
 
@@ -319,7 +350,8 @@ def get_allocation(request: HttpRequest, allocation_id: int) -> dict[str, Any]:
 def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status[dict[str, Any]]:
     data = payload.dict()
     appr = _appr(data.pop("appropriation_id"))
-    alloc = services.create_allocation(acting_user=request.user, appropriation=appr, **data)
+    activity = {k: data.pop(k) for k in activities.ACTIVITY_FIELDS}
+    alloc = activities.create_allocation_with_activity(acting_user=request.user, appropriation=appr, activity=activity, **data)
     return Status(201, _alloc_out(_alloc(alloc.pk)))
 
 

@@ -10,7 +10,7 @@ class BudgetConfig(AppConfig):
     def ready(self) -> None:
         from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, registry
 
-        from . import demo, importers, tables, views
+        from . import activities, demo, importers, tables, views
 
         registry.add_importer(
             Importer(
@@ -26,6 +26,13 @@ class BudgetConfig(AppConfig):
                 "ForeignAssistance.gov country summary (CSV), transaction types kept apart",
                 importers.import_fa_country,
                 importers.fa_country_path,
+            )
+        )
+        registry.add_importer(
+            Importer(
+                "title22-activities",
+                "Title 22 activities (XLSX): allocation_id, reference, description, units, capabilities, platforms, years",
+                activities.import_activities,
             )
         )
         for kind, (help_text, _) in tables.EXPORTS.items():

@@ -69,6 +69,70 @@ EARMARKS = [
 ]
 
 
+#: what the demo lines pay for (issue #18): (account, ISO3, reference, description, units, capabilities, platforms).
+#: Illustrative descriptions written from public program descriptions (state.gov "U.S. Security
+#: Cooperation with Jordan"; DSCA 36(b) Lebanon A-29; U.S. Embassy Bogota releases); not official data.
+DEMO_ACTIVITIES: list[tuple[str, str, str, str, list[str], list[str], list[str]]] = [
+    (
+        "FMF",
+        "JOR",
+        "border",
+        "Sustainment of the Jordan Border Security Program: ground surveillance radars, thermal camera towers and "
+        "the command-and-control network the border guards use along the Syrian and Iraqi frontiers, with "
+        "operator and maintainer training.",
+        ["JBGF"],
+        ["border-security"],
+        [],
+    ),
+    (
+        "FMF",
+        "JOR",
+        "airlift",
+        "Contractor logistics support, spare engines and avionics spares for the air force's Super Hercules fleet.",
+        ["RJAF"],
+        ["airlift"],
+        ["C-130J"],
+    ),
+    (
+        "FMF",
+        "LBN",
+        "light-attack",
+        "Spares, repair and return and contractor support for the A-29 Super Tucano fleet used for close air support.",
+        ["Lebanese Air Force"],
+        ["light-attack"],
+        ["A-29"],
+    ),
+    (
+        "FMF",
+        "COL",
+        "rotary-wing",
+        "Depot maintenance, engine overhauls and spares for the army aviation division's UH-60 Black Hawks.",
+        ["Colombian Army Aviation Division"],
+        ["rotary-wing"],
+        ["UH-60"],
+    ),
+    (
+        "IMET",
+        "JOR",
+        "pme",
+        "Jordanian officers at U.S. command and staff colleges and war colleges; English language instructor training.",
+        ["Jordan Armed Forces"],
+        ["training-pme"],
+        [],
+    ),
+    (
+        "PKO",
+        "SOM",
+        "danab",
+        "Recruitment, basic infantry training and light vehicles for the Danab brigade through a State cooperative "
+        "agreement with a training contractor.",
+        ["Danab Brigade"],
+        ["training-tactical"],
+        [],
+    ),
+]
+
+
 def run(*, acting_user: Any, stdout: Any) -> None:
     say = stdout.write
     for kind, path, fn in (
@@ -91,6 +155,35 @@ def run(*, acting_user: Any, stdout: Any) -> None:
         appr = _appropriation(acting_user, account, fy, say)
         _stages(acting_user, appr, say)
         say(f"  FY{fy} {account} demo: {appr.allocations.count()} lines, amounts from Greenbook FY{BASE_FY} obligations")
+    _activities(acting_user, fy, say)
+
+
+def _activities(user: Any, fy: int, say: Any) -> None:
+    """Structured activities on the demo lines; one already recorded is left as it is."""
+    from . import activities
+
+    added = 0
+    for account, iso3, reference, description, units, capabilities, platforms in DEMO_ACTIVITIES:
+        line = Allocation.objects.filter(
+            appropriation__account__code=account,
+            appropriation__fiscal_year=fy,
+            appropriation__public_law=DEMO_LAW,
+            country__iso3=iso3,
+        ).first()
+        if line is None or line.activities.filter(reference=reference).exists():
+            continue
+        activities.save_activity(
+            acting_user=user,
+            allocation=line,
+            reference=reference,
+            description=description,
+            units=units,
+            capabilities=capabilities,
+            platforms=platforms,
+        )
+        added += 1
+    if added:
+        say(f"  FY{fy} demo: {added} Title 22 activities recorded (units, capabilities, platforms)")
 
 
 def _greenbook(account: str, *, iso3: str = "", region: str = "") -> Decimal:

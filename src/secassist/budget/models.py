@@ -406,3 +406,50 @@ class HistoryImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} ({self.rows} rows)"
+
+
+class Title22Activity(models.Model):
+    """What a Title 22 line pays for, as deconfliction needs it (issue #18): recipient units of the
+    security-force unit registry, capability categories and platforms of the taxonomy
+    (`data/reference/capabilities.csv`, `platforms.csv`), a free description and the fiscal years.
+    A line may carry several activities (one FMF country line funds border security and air force
+    sustainment); writes go through `budget.activities`."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="activities")
+    reference = models.CharField(max_length=60, help_text="the office's key for the activity, unique within its line")
+    description = models.TextField()
+    capabilities = models.JSONField(default=list, help_text="capability category codes of the taxonomy")
+    platforms = models.JSONField(default=list, help_text="platform codes of the taxonomy")
+    first_fiscal_year = models.PositiveSmallIntegerField()
+    last_fiscal_year = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["allocation_id", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "reference"], name="budget_activity_unique_ref"),
+            models.CheckConstraint(
+                condition=Q(first_fiscal_year__lte=models.F("last_fiscal_year")), name="budget_activity_years_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} · {self.reference}"
+
+
+class Title22ActivityUnit(models.Model):
+    """A recipient unit of a Title 22 activity, as named; `registry_unit_id` is the
+    security-force unit registry's id when an analyst linked the name explicitly (names that are
+    registered names or aliases resolve without a link)."""
+
+    activity = models.ForeignKey(Title22Activity, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(max_length=200)
+    registry_unit_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["activity", "name"], name="budget_activity_unit_once")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -71,7 +72,9 @@ def allocation_rows(appropriation: Appropriation) -> list[Allocation]:
 def allocations(
     *, fiscal_year: int | None = None, account: str | None = None, country: str | None = None
 ) -> QuerySet[Allocation]:
-    qs = Allocation.objects.select_related("balance", "country", "pseudo_region", "account", "appropriation")
+    qs = Allocation.objects.select_related("balance", "country", "pseudo_region", "account", "appropriation").prefetch_related(
+        "activities__units"
+    )
     if fiscal_year:
         qs = qs.filter(appropriation__fiscal_year=fiscal_year)
     if account:
@@ -336,3 +339,89 @@ def history_rows(
     if country:
         qs = qs.filter(country__iso3=country.upper())
     return qs.order_by("fiscal_year", "transition_quarter", "recipient_name", "line_no")
+
+
+@dataclass(frozen=True)
+class Title22ActivityView:
+    """One Title 22 program as deconfliction compares it: an activity of a line, or a line that has
+    none yet (then only its account, purpose and years are known)."""
+
+    key: str
+    label: str
+    text: str
+    fiscal_years: tuple[int, ...]
+    units: tuple[str, ...] = ()
+    linked_units: tuple[tuple[str, int], ...] = ()
+    capabilities: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    allocation_id: int = 0
+
+
+def title22_activities(country: Any) -> list[Title22ActivityView]:
+    """The country's Title 22 activities (withdrawn lines left out), two queries whatever the count."""
+    lines = (
+        Allocation.objects.filter(country=country)
+        .exclude(status="withdrawn")
+        .select_related("account", "appropriation")
+        .prefetch_related("activities__units")
+    )
+    out: list[Title22ActivityView] = []
+    for a in lines:
+        fy = a.appropriation.fiscal_year
+        head = f"{a.account.code} FY{fy} {a.recipient_name}"
+        activities = list(a.activities.all())
+        if not activities:
+            out.append(
+                Title22ActivityView(
+                    key=f"title22:{a.pk}",
+                    label=head + (f" — {a.purpose}" if a.purpose else ""),
+                    text=f"{a.account.name}. {a.purpose}",
+                    fiscal_years=tuple(range(fy, fy + max(a.appropriation.years_available, 1))),
+                    allocation_id=a.pk,
+                )
+            )
+        for act in activities:
+            units = list(act.units.all())
+            out.append(
+                Title22ActivityView(
+                    key=f"title22:{a.pk}:{act.reference}",
+                    label=f"{head} — {act.reference}" + (f": {act.description[:120]}" if act.description else ""),
+                    text=f"{a.purpose}. {act.description}",
+                    fiscal_years=tuple(range(act.first_fiscal_year, act.last_fiscal_year + 1)),
+                    units=tuple(u.name for u in units),
+                    linked_units=tuple((u.name, int(u.registry_unit_id)) for u in units if u.registry_unit_id),
+                    capabilities=tuple(act.capabilities),
+                    platforms=tuple(act.platforms),
+                    allocation_id=a.pk,
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------- movements by day (oversight's execution curves)
+
+
+def line_movements(allocation_ids: list[int]) -> dict[int, list[tuple[dt.date, Decimal, Decimal]]]:
+    """Per line, the net change of obligated and disbursed by effective day: one grouped query over the
+    lines' own entries (the line index), never the whole ledger. Stage effects come from rules.effect_of,
+    the one place that says what an entry does (FMF apportionment is also its obligation)."""
+    if not allocation_ids:
+        return {}
+    rows = (
+        LedgerEntry.objects.filter(allocation_id__in=allocation_ids)
+        .values("allocation_id", "allocation__account__code", "entry_type", "effective_on", "reverses_id")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    days: dict[int, dict[dt.date, list[Decimal]]] = defaultdict(dict)
+    for r in rows:
+        effect = rules.effect_of(r["entry_type"], r["amount"], account=r["allocation__account__code"])
+        if r["reverses_id"] is not None:  # a reversal undoes its original (rare: grouped one by one)
+            effect = effect.negated()
+        obligated = effect.line.get("obligated", ZERO)
+        disbursed = effect.line.get("disbursed", ZERO)
+        if obligated or disbursed:
+            acc = days[r["allocation_id"]].setdefault(r["effective_on"], [ZERO, ZERO])
+            acc[0] += obligated
+            acc[1] += disbursed
+    return {k: sorted((d, o, s) for d, (o, s) in v.items()) for k, v in days.items()}

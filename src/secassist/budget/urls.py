@@ -12,6 +12,7 @@ urlpatterns = [
     path("appropriations/<int:pk>/check/", views.allocation_check, name="allocation-check"),
     path("appropriations/<int:pk>/ledger/", views.appropriation_ledger, name="ledger"),
     path("allocations/<int:pk>/", views.allocation_detail, name="allocation"),
+    path("allocations/<int:pk>/activity/", views.allocation_activity, name="allocation-activity"),
     path("allocations/<int:pk>/check/", views.posting_check, name="posting-check"),
     path("entries/<int:pk>/reverse/", views.reverse_entry, name="reverse"),
     path("653a/", views.report_653a_list, name="report-653a-list"),

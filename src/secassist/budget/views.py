@@ -482,3 +482,90 @@ def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
 
 def overdue_653a_count(user: Any) -> int:
     return sum(1 for d in selectors.report_653a_list() if d["overdue"])
+
+
+# ---------------------------------------------------------------- Title 22 activities (issue #18)
+
+
+def _lines(text: str) -> list[str]:
+    return [x.strip() for x in text.replace(";", "\n").splitlines() if x.strip()]
+
+
+def _activity_values(alloc: Allocation, reference: str) -> dict[str, Any]:
+    act = alloc.activities.filter(reference=reference).prefetch_related("units").first()
+    if act is None:
+        return {
+            "reference": reference,
+            "description": "",
+            "units": "",
+            "capabilities": [],
+            "platforms": "",
+            "first_fiscal_year": "",
+            "last_fiscal_year": "",
+        }
+    return {
+        "reference": act.reference,
+        "description": act.description,
+        "units": "\n".join(u.name for u in act.units.all()),
+        "capabilities": list(act.capabilities),
+        "platforms": "\n".join(act.platforms),
+        "first_fiscal_year": act.first_fiscal_year,
+        "last_fiscal_year": act.last_fiscal_year,
+    }
+
+
+@capability("view", write="budget.edit")
+@require_http_methods(["GET", "POST"])
+def allocation_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    from secassist.reference import taxonomy
+
+    from . import activities
+
+    alloc = _alloc(pk)
+    values = _activity_values(alloc, request.GET.get("ref", "main")[:60] or "main")
+    errors: dict[str, str] = {}
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        values = {
+            "reference": post.get("reference", ""),
+            "description": post.get("description", ""),
+            "units": post.get("units", ""),
+            "capabilities": post.getlist("capabilities"),
+            "platforms": post.get("platforms", ""),
+            "first_fiscal_year": post.get("first_fiscal_year", ""),
+            "last_fiscal_year": post.get("last_fiscal_year", ""),
+        }
+        try:
+            activities.save_activity(
+                acting_user=request.user,
+                allocation=alloc,
+                reference=values["reference"],
+                description=values["description"],
+                units=_lines(values["units"]),
+                capabilities=values["capabilities"],
+                platforms=_lines(values["platforms"]),
+                first_fiscal_year=_year_or_none(values["first_fiscal_year"], "first_fiscal_year"),
+                last_fiscal_year=_year_or_none(values["last_fiscal_year"], "last_fiscal_year"),
+            )
+            messages.success(request, "Activity saved.")
+            return redirect(reverse("budget:allocation", args=[alloc.pk]) + "#activities")
+        except DomainError as exc:
+            field = exc.details.get("field")
+            errors, error = ({field: exc.message}, "") if field else ({}, exc.message)
+    choices = [(c.code, c.label) for c in taxonomy.taxonomy().capabilities.values()]
+    return render(
+        request,
+        "budget/activity_form.html",
+        {"alloc": alloc, "values": values, "errors": errors, "error": error, "capability_choices": choices},
+        status=422 if (errors or error) else 200,
+    )
+
+
+def _year_or_none(text: str, field: str) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput("a fiscal year is a four-digit number, e.g. 2027", field=field)
+    return int(text)

@@ -58,6 +58,26 @@ class HomePanel:
     context: Callable[..., dict[str, Any] | None]  # context(user) -> dict, or None to hide
 
 
+@dataclass(frozen=True)
+class ApprovalAct:
+    """An act that may need a second person's approval (maker-checker, see ADR 0700).
+
+    The owning app registers it; `approvals` calls `on_approve(request=, acting_user=)` in the
+    approving transaction to carry the act out, `on_return(request=, acting_user=)` when the
+    checker sends it back, and `current_version(request)` (if given) to refuse approving a
+    proposal whose document changed since it was proposed. `default_roles` seed the
+    administrator-editable policy the first time the act is seen.
+    """
+
+    act: str
+    label: str
+    default_roles: tuple[str, ...]
+    on_approve: Callable[..., Any]
+    on_return: Callable[..., Any] | None = None
+    current_version: Callable[..., str] | None = None
+    default_threshold: Any = None  # Decimal: below it the act needs no approval (None: always)
+
+
 @dataclass
 class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
@@ -68,6 +88,7 @@ class Registry:
     home_counts: list[HomeCount] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
     services: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    approval_acts: dict[str, ApprovalAct] = field(default_factory=dict)
 
     def add_importer(self, importer: Importer) -> None:
         self.importers[importer.kind] = importer
@@ -99,6 +120,9 @@ class Registry:
         if all(p.name != panel.name for p in self.home_panels):
             self.home_panels.append(panel)
             self.home_panels.sort(key=lambda p: p.order)
+
+    def add_approval_act(self, act: ApprovalAct) -> None:
+        self.approval_acts[act.act] = act
 
     def provide(self, name: str, fn: Callable[..., Any]) -> None:
         """A higher app offers a service a lower or sibling app may call (see docs/DEVELOPING.md)."""

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Authority, Country
+from .resolver import normalise_name
 
 
 def countries(*, bureau: str | None = None, cocom: str | None = None, q: str = "") -> QuerySet[Country]:
@@ -12,7 +13,10 @@ def countries(*, bureau: str | None = None, cocom: str | None = None, q: str = "
     if cocom:
         qs = qs.filter(cocom=cocom)
     if q:
-        qs = qs.filter(name__icontains=q) | qs.filter(iso3__iexact=q)
+        # Aliases count as names: Turkey finds Türkiye, Burma Myanmar, UAE the United Arab Emirates.
+        by_alias = Q(aliases__alias__icontains=q) | Q(aliases__normalized=normalise_name(q))
+        matches = Q(name__icontains=q) | Q(iso3__iexact=q) | by_alias
+        qs = qs.filter(pk__in=Country.objects.filter(matches).values("pk"))
     return qs
 
 

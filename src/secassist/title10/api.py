@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from secassist.accounts.access import require
 from secassist.clearances.selectors import for_subject
@@ -144,6 +144,18 @@ class DeconflictionIn(Schema):
     justification: str
 
 
+class UnitLinkIn(Schema):
+    name: str = Field(description="the unit name as written on the proposal or a Title 22 activity")
+    registry_unit_id: int = Field(description="id of the unit in the security-force unit registry")
+    reason: str = ""
+
+
+class UnitLinkOut(Schema):
+    name: str
+    registry_unit_id: int
+    registry_name: str
+
+
 class FindingOut(Schema):
     code: str
     severity: str
@@ -159,6 +171,11 @@ class CandidateOut(Schema):
     text_similarity: float
     flagged: bool
     reasons: list[str]
+    classification: str = Field(
+        "related", description="duplicate (same unit, capability, years) | overlap (two of three) | related"
+    )
+    evidence: dict[str, bool] = Field(default_factory=dict, description="same_unit, same_capability, years_overlap")
+    unresolved_units: list[str] = Field(default_factory=list, description="unit names not in the registry (not compared)")
     decision: str | None
     justification: str | None
 
@@ -314,7 +331,7 @@ def get_proposal(request: HttpRequest, reference: str) -> dict[str, Any]:
 def get_checks(request: HttpRequest, reference: str) -> dict[str, Any]:
     p = access.proposal_for(request.user, reference)
     found = checks.all_checks(p)
-    decided = {d.candidate_key: d for d in p.deconfliction_decisions.all()}
+    decided = checks.pair_decisions(p)
     return {
         "record": [f.as_dict() for f in found["record"]],
         "restrictions": found["restrictions"],
@@ -327,6 +344,9 @@ def get_checks(request: HttpRequest, reference: str) -> dict[str, Any]:
                 "text_similarity": c.text_similarity,
                 "flagged": c.flagged,
                 "reasons": c.reasons,
+                "classification": c.classification,
+                "evidence": c.evidence,
+                "unresolved_units": c.unresolved_units,
                 "decision": decided[c.key].verdict if c.key in decided else None,
                 "justification": decided[c.key].justification if c.key in decided else None,
             }
@@ -412,6 +432,22 @@ def ready(request: HttpRequest, reference: str) -> dict[str, Any]:
 def withdraw(request: HttpRequest, reference: str, payload: ReasonIn) -> dict[str, Any]:
     services.withdraw(acting_user=request.user, proposal=access.proposal_for(request.user, reference), reason=payload.reason)
     return _fresh(request, reference)
+
+
+@router.post(
+    "/title10/proposals/{reference}/unit-links",
+    response=UnitLinkOut,
+    summary="Link an unresolved unit name to the registry (it becomes an alias of the unit)",
+)
+def link_unit(request: HttpRequest, reference: str, payload: UnitLinkIn) -> dict[str, Any]:
+    unit = services.link_unit_name(
+        acting_user=request.user,
+        proposal=access.proposal_for(request.user, reference),
+        name=payload.name,
+        registry_unit_id=payload.registry_unit_id,
+        reason=payload.reason,
+    )
+    return {"name": " ".join(payload.name.split()), "registry_unit_id": unit.id, "registry_name": unit.name}
 
 
 @router.post(

@@ -20,7 +20,7 @@ from secassist.core.fiscal import FiscalYear
 from secassist.core.registry import registry
 from secassist.reference.models import Country
 
-from . import deconfliction, rules
+from . import deconfliction, rules, semantic
 from .models import Assurance, DeconflictionDecision, Proposal, Status
 from .purposes import restriction_purpose
 
@@ -103,52 +103,65 @@ def assurance_check(proposal: Proposal) -> list[rules.Finding]:
 # 3. Deconfliction
 # ---------------------------------------------------------------------------------------------
 
-#: Title 22 account -> (element kinds it funds, purposes it serves), for structured overlap
-TITLE22_PROFILE: dict[str, tuple[set[str], set[str]]] = {
-    "FMF": ({"articles", "services", "training"}, {"maritime_border", "counterterrorism", "coalition_operations"}),
-    "IMET": ({"training"}, {"training_education", "institutional_capacity"}),
-    "PKO": ({"training", "articles"}, {"coalition_operations"}),
-    "INCLE": ({"training", "articles", "services"}, {"counternarcotics", "counter_toc"}),
-    "NADR": ({"training", "articles"}, {"counterterrorism", "counter_wmd"}),
-}
-
 
 def years_of(proposal: Proposal) -> frozenset[int]:
     return frozenset(range(proposal.fiscal_year, FiscalYear.of(proposal.cfy_end_date).year + 1))
 
 
-def profile_of(proposal: Proposal) -> deconfliction.Profile:
-    elements = " ".join(e.description for e in proposal.elements.all())
-    return deconfliction.Profile(
-        key=f"title10:{proposal.reference}",
-        label=f"{proposal.reference} — {proposal.title} ({proposal.authority.citation}, FY{proposal.fiscal_year})",
-        text=f"{proposal.title}. {proposal.description} {elements}",
-        fiscal_years=years_of(proposal),
-        purposes=frozenset(proposal.purposes),
-        elements=frozenset(e.kind for e in proposal.elements.all()),
-        units=frozenset(deconfliction.normalise_unit(u.name) for u in proposal.units.all()),
+def unit_index(country: Country) -> deconfliction.UnitIndex:
+    """The country's registered security-force units with their aliases (empty without restrictions)."""
+    model = _unit_model()
+    if model is None:
+        return deconfliction.UnitIndex([])
+    rows = model.objects.filter(country=country).only("pk", "name", "aliases", "parent_id")
+    return deconfliction.UnitIndex(
+        [
+            deconfliction.RegistryUnit(
+                u.pk, u.name, tuple(a.strip() for a in str(u.aliases or "").split(";") if a.strip()), u.parent_id
+            )
+            for u in rows
+        ]
     )
 
 
-def title22_profiles(country: Country) -> tuple[list[deconfliction.Profile], str]:
-    """Allocations of Title 22 funds for the country, or an empty list and why."""
+def profile_of(proposal: Proposal, index: deconfliction.UnitIndex | None = None) -> deconfliction.Profile:
+    index = index if index is not None else unit_index(proposal.country)
+    elements = " ".join(e.description for e in proposal.elements.all())
+    units = list(proposal.units.all())
+    text = f"{proposal.title}. {proposal.description} {elements}"
+    capabilities, platforms = deconfliction.tag(text)
+    return deconfliction.Profile(
+        key=f"title10:{proposal.reference}",
+        label=f"{proposal.reference} — {proposal.title} ({proposal.authority.citation}, FY{proposal.fiscal_year})",
+        text=text,
+        fiscal_years=years_of(proposal),
+        purposes=frozenset(proposal.purposes),
+        elements=frozenset(e.kind for e in proposal.elements.all()),
+        capabilities=capabilities,
+        platforms=platforms,
+        **index.unit_facts([u.name for u in units], {u.name: u.registry_unit_id for u in units if u.registry_unit_id}),
+    )
+
+
+def title22_profiles(country: Country, index: deconfliction.UnitIndex | None = None) -> tuple[list[deconfliction.Profile], str]:
+    """Title 22 activities (or, for a line without one, the allocation itself) for the country."""
     try:
-        from secassist.budget.models import Allocation
+        from secassist.budget.selectors import title22_activities
     except ImportError:  # budget app not installed in this deployment
         return [], "budget (Title 22) app not installed"
+    index = index if index is not None else unit_index(country)
     out = []
-    rows = Allocation.objects.filter(country=country).exclude(status="withdrawn").select_related("account", "appropriation")
-    for a in rows:
-        elements, purposes = TITLE22_PROFILE.get(a.account.code, (set(), set()))
-        fy = a.appropriation.fiscal_year
+    for a in title22_activities(country):
+        capabilities, platforms = deconfliction.tag(a.text, capabilities=a.capabilities, platforms=a.platforms)
         out.append(
             deconfliction.Profile(
-                key=f"title22:{a.pk}",
-                label=f"{a.account.code} FY{fy} {a.recipient_name}{' — ' + a.purpose if a.purpose else ''}",
-                text=f"{a.account.name}. {a.purpose}",
-                fiscal_years=frozenset(range(fy, fy + max(a.appropriation.years_available, 1))),
-                purposes=frozenset(purposes),
-                elements=frozenset(elements),
+                key=a.key,
+                label=a.label,
+                text=a.text,
+                fiscal_years=frozenset(a.fiscal_years),
+                capabilities=capabilities,
+                platforms=platforms,
+                **index.unit_facts(a.units, dict(a.linked_units)),
             )
         )
     return out, ""
@@ -162,18 +175,61 @@ def deconfliction_candidates(proposal: Proposal, *, limit: int = 10) -> list[dec
         .select_related("authority")
         .prefetch_related("elements", "units")
     )
-    profiles = [profile_of(o) for o in others]
-    t22, _ = title22_profiles(proposal.country)
+    index = unit_index(proposal.country)
+    profiles = [profile_of(o, index) for o in others]
+    t22, _ = title22_profiles(proposal.country, index)
     profiles += t22
-    ranked = deconfliction.rank(profile_of(proposal), profiles)
+    ranked = deconfliction.rank(profile_of(proposal, index), profiles, encoder=semantic.load_encoder())
     urls = {f"title10:{o.reference}": reverse("title10:detail", args=[o.reference]) for o in others}
     for c in ranked:
         c.url = urls.get(c.key, "")
     return ranked[:limit]
 
 
+def unresolved_names(proposal: Proposal, candidates: list[deconfliction.Candidate]) -> list[str]:
+    """Unit names on this proposal or its candidates that the registry does not know (to link)."""
+    names = {u.name for u in proposal.units.all() if not u.registry_unit_id}
+    own = set(resolve_units(proposal.country, sorted(names)))
+    out = (names - own) | {n for c in candidates for n in c.unresolved_units}
+    return sorted(out)
+
+
+def registry_unit_choices(country: Country) -> list[tuple[int, str]]:
+    return sorted(((u.id, u.name) for u in unit_index(country).units.values()), key=lambda x: x[1])
+
+
+def pair_decisions(proposal: Proposal) -> dict[str, DeconflictionDecision]:
+    """Candidate key -> the analyst's decision on that pair, whichever of the two proposals it was
+    recorded on: a decision on "A vs B" is the decision on "B vs A" too (one pair, one decision)."""
+    mine = {d.candidate_key: d for d in DeconflictionDecision.objects.filter(proposal=proposal).select_related("decided_by")}
+    theirs = DeconflictionDecision.objects.filter(candidate_key=f"title10:{proposal.reference}").select_related(
+        "proposal", "decided_by"
+    )
+    for d in theirs:
+        mine.setdefault(f"title10:{d.proposal.reference}", d)
+    return mine
+
+
+def decision_rows(proposal: Proposal) -> list[dict[str, Any]]:
+    """The pair decisions as the memo and pages list them, from this proposal's side."""
+    rows = []
+    for key, d in sorted(pair_decisions(proposal).items()):
+        mine = d.proposal_id == proposal.pk
+        rows.append(
+            {
+                "key": key,
+                "label": d.candidate_label if mine else f"{d.proposal.reference} — {d.proposal.title}",
+                "verdict": d.get_verdict_display(),
+                "justification": d.justification,
+                "decided_by": str(d.decided_by or "system"),
+                "recorded_on": "" if mine else d.proposal.reference,
+            }
+        )
+    return rows
+
+
 def decided_keys(proposal: Proposal) -> set[str]:
-    return set(DeconflictionDecision.objects.filter(proposal=proposal).values_list("candidate_key", flat=True))
+    return set(pair_decisions(proposal))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,15 +247,11 @@ def _unit_model() -> Any:
 
 def resolve_units(country: Country, names: list[str]) -> dict[str, int]:
     """Name -> registry id for names that match a unit (or one of its aliases) of the country."""
-    model = _unit_model()
-    if model is None or not names:
+    if not names:
         return {}
-    index: dict[str, int] = {}
-    for unit in model.objects.filter(country=country):
-        for alias in [unit.name, *str(unit.aliases or "").split(";")]:
-            if alias.strip():
-                index.setdefault(deconfliction.normalise_unit(alias), unit.pk)
-    return {n: index[deconfliction.normalise_unit(n)] for n in names if deconfliction.normalise_unit(n) in index}
+    index = unit_index(country)
+    found = {n: index.resolve(n) for n in names}
+    return {n: u.id for n, u in found.items() if u is not None}
 
 
 def leahy_check(proposal: Proposal) -> dict[str, Any]:

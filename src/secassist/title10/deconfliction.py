@@ -1,27 +1,45 @@
-"""Deconfliction scoring: how much two programs for the same country overlap.
+"""Deconfliction: does another program for the same country fund the same thing?
 
 Pure and database-free so the benchmark (`bench/title10_deconfliction.py`) measures exactly what
-the product runs. A candidate's score combines the TF-IDF cosine similarity of the descriptions
-(word 1-2 grams plus character 3-5 grams, so "patrol boat" meets "patrol boats") with structured
-overlaps: the same unit, purposes, elements and fiscal years. Each contribution becomes a reason.
+the product runs. A candidate is judged on three facts an analyst would check (issue #18):
+
+1. **same unit** — a recipient unit of both, *resolved in the security-force unit registry*
+   (name or alias → registry id). Names not in the registry are listed for the analyst to link and
+   are never compared as strings;
+2. **same capability** — a capability category of the taxonomy (`secassist.reference.taxonomy`)
+   on both sides with compatible platforms. The same category with two named, different platforms
+   (one air force's C-130J and C-130H fleets) is two capabilities: evidence *against* a duplicate.
+   When one side names no category, descriptions alike enough (`TEXT_SAME_CAPABILITY`) stand in;
+3. **overlapping fiscal years**.
+
+All three make a `duplicate`, two an `overlap`, fewer a `related` program; duplicates and
+overlaps are flagged for an analyst decision. The score only orders the list: it adds the three
+facts and the description similarity (TF-IDF cosine, or the optional sentence-embedding extra).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-#: a pair scoring at or above this is flagged for an analyst decision. Chosen on the *dev* half of
-#: data/title10/deconfliction_pairs.csv (see bench/title10_deconfliction.py and the ADR); the test
-#: half is reported separately.
-FLAG_THRESHOLD = 0.18
+from secassist.reference import taxonomy as tx
 
-W_TEXT = 0.70
-W_UNIT = 0.20
-W_PURPOSE = 0.06
-W_ELEMENT = 0.04
-NO_YEAR_OVERLAP_FACTOR = 0.6
+DUPLICATE = "duplicate"
+OVERLAP = "overlap"
+RELATED = "related"
+CLASSIFICATIONS = (DUPLICATE, OVERLAP, RELATED)
+
+#: description similarity at or above which two programs are taken to build the same capability
+#: when the taxonomy names no category on one side. Chosen on the tuning half of
+#: data/title10/deconfliction_eval (bench/title10_deconfliction.py); the test half is reported apart.
+TEXT_SAME_CAPABILITY = 0.30
+
+W_UNIT = 0.30
+W_CAPABILITY = 0.30
+W_YEARS = 0.15
+W_TEXT = 0.25
 
 #: abbreviations and spellings of security-cooperation writing, expanded so both wordings meet
 ABBREVIATIONS = {
@@ -49,7 +67,6 @@ ABBREVIATIONS = {
     r"\bdefence\b": "defense",
     r"\bo&m\b": "operations maintenance",
 }
-UNIT_STOPWORDS = {"the", "of", "and", "for", "de"}
 
 
 def normalise_text(text: str) -> str:
@@ -60,39 +77,98 @@ def normalise_text(text: str) -> str:
 
 
 def normalise_unit(name: str) -> str:
+    """The key a unit name or alias is looked up by in the registry (case, spacing, punctuation)."""
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
-def _acronyms(words: list[str]) -> set[str]:
-    return {"".join(w[0] for w in words[i : i + size]) for size in (2, 3, 4) for i in range(len(words) - size + 1)}
+@dataclass(frozen=True)
+class RegistryUnit:
+    id: int
+    name: str
+    aliases: tuple[str, ...] = ()
+    parent_id: int | None = None
 
 
-def same_unit(a: str, b: str) -> bool:
-    """Two names of one unit: equal, or one abbreviates the other ("Kenya Navy SBU" for "Kenya Navy
-    Special Boat Unit"): 3/4 of the shorter name's words are in the longer, at least one of them as
-    an acronym. A name whose words are all inside the longer one ("Tunisian Army" in "Tunisian Army
-    Engineers") names the parent force, not the same unit."""
-    if normalise_unit(a) == normalise_unit(b):
-        return True
-    words_a = [w for w in normalise_unit(a).split() if w not in UNIT_STOPWORDS]
-    words_b = [w for w in normalise_unit(b).split() if w not in UNIT_STOPWORDS]
-    short, long_ = (words_a, words_b) if len(words_a) <= len(words_b) else (words_b, words_a)
-    if len(short) < 2:  # a bare acronym ("JAF") names the whole force
-        return False
-    literal = sum(1 for w in short if w in long_)
-    acronym = sum(1 for w in short if w not in long_ and w in _acronyms(long_))
-    return acronym >= 1 and (literal + acronym) / len(short) >= 0.75
+class UnitIndex:
+    """Names and aliases of a country's registered units -> the unit. Exact on the normalised
+    name: a name that is not registered is reported as unresolved, never guessed."""
+
+    def __init__(self, units: Sequence[RegistryUnit]):
+        self.units = {u.id: u for u in units}
+        self._by_name: dict[str, int] = {}
+        for u in units:
+            for alias in (u.name, *u.aliases):
+                if alias.strip():
+                    self._by_name.setdefault(normalise_unit(alias), u.id)
+
+    def resolve(self, name: str) -> RegistryUnit | None:
+        found = self._by_name.get(normalise_unit(name))
+        return self.units[found] if found is not None else None
+
+    def unit_facts(self, names: Sequence[str], linked: dict[str, int] | None = None) -> dict[str, Any]:
+        """Profile fields for `names` (plus explicit name -> id links already recorded)."""
+        linked = linked or {}
+        ids: dict[int, str] = {}
+        unresolved: set[str] = set()
+        for name in names:
+            unit = self.units.get(linked[name]) if name in linked else self.resolve(name)
+            if unit is None:
+                unresolved.add(name)
+            else:
+                ids[unit.id] = unit.name
+        parents = {self.units[i].parent_id for i in ids if self.units[i].parent_id}
+        return {
+            "unit_ids": frozenset(ids),
+            "unit_names": tuple(sorted(ids.items())),
+            "unit_parents": frozenset(p for p in parents if p is not None),
+            "unresolved_units": frozenset(unresolved),
+        }
 
 
 @dataclass(frozen=True)
 class Profile:
+    """One program as deconfliction sees it."""
+
     key: str
     label: str
     text: str
     fiscal_years: frozenset[int] = frozenset()
     purposes: frozenset[str] = frozenset()
     elements: frozenset[str] = frozenset()
-    units: frozenset[str] = frozenset()
+    #: registry ids of the resolved recipient units, and names -> id for the reasons
+    unit_ids: frozenset[int] = frozenset()
+    unit_names: tuple[tuple[int, str], ...] = ()
+    #: registry ids of the units' parents (a brigade's army), for a "part of" note
+    unit_parents: frozenset[int] = frozenset()
+    #: names that did not resolve: shown to the analyst to link, never compared
+    unresolved_units: frozenset[str] = frozenset()
+    capabilities: frozenset[str] = frozenset()
+    platforms: frozenset[str] = frozenset()
+
+
+def tag(text: str, *, capabilities: Sequence[str] = (), platforms: Sequence[str] = ()) -> tuple[frozenset[str], frozenset[str]]:
+    """Capability and platform codes of a program: those recorded on it, else those its text names."""
+    found_platforms = frozenset(platforms) | tx.find_platforms(text)
+    if capabilities:
+        taxonomy = tx.taxonomy()
+        served = {taxonomy.platforms[p].capability for p in found_platforms if p in taxonomy.platforms}
+        return frozenset(capabilities) | frozenset(c for c in served if c), found_platforms
+    return tx.find_capabilities(text, found_platforms), found_platforms
+
+
+@dataclass
+class Evidence:
+    same_unit: bool
+    same_capability: bool
+    years_overlap: bool
+
+    @property
+    def count(self) -> int:
+        return int(self.same_unit) + int(self.same_capability) + int(self.years_overlap)
+
+    @property
+    def classification(self) -> str:
+        return {3: DUPLICATE, 2: OVERLAP}.get(self.count, RELATED)
 
 
 @dataclass
@@ -104,6 +180,17 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
     flagged: bool = False
     url: str = ""
+    classification: str = RELATED
+    evidence: dict[str, bool] = field(default_factory=dict)
+    unresolved_units: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Description similarity
+# ---------------------------------------------------------------------------------------------
+
+#: an encoder turns texts into unit-length vectors (the semantic extra); None = TF-IDF only
+Encoder = Callable[[list[str]], Any]
 
 
 def make_vectorizer() -> Any:
@@ -143,51 +230,126 @@ def similarities(model: Any, subject: str, others: list[str]) -> list[float]:
     return [float(v) for v in cosine_similarity(matrix[0], matrix[1:])[0]]
 
 
-def text_similarities(subject: str, others: list[str], corpus: list[str] | None = None) -> list[float]:
-    """Cosine similarity of `subject` to each of `others` (IDF fitted on `corpus` or on all texts)."""
+def encoder_similarities(encoder: Encoder, subject: str, others: list[str]) -> list[float]:
+    """Cosine similarity of sentence embeddings, clipped to [0, 1]."""
     if not others:
         return []
-    return similarities(fit_model(corpus or [subject, *others]), subject, others)
+    vectors = encoder([subject, *others])
+    first = vectors[0]
+    return [max(0.0, min(1.0, float(sum(x * y for x, y in zip(first, v, strict=True))))) for v in vectors[1:]]
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def text_similarities(
+    subject: str, others: list[str], corpus: list[str] | None = None, *, encoder: Encoder | None = None
+) -> list[float]:
+    """Similarity of `subject` to each of `others`: TF-IDF cosine (IDF fitted on `corpus` or on all
+    texts), or with an encoder the higher of that and the embedding cosine — the extra can only
+    add paraphrases the words miss, never hide a lexical match."""
+    if not others:
+        return []
+    lexical = similarities(fit_model(corpus or [subject, *others]), subject, others)
+    if encoder is None:
+        return lexical
+    semantic = encoder_similarities(encoder, subject, others)
+    return [max(a, b) for a, b in zip(lexical, semantic, strict=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The three facts
+# ---------------------------------------------------------------------------------------------
+
+
+def _unit_fact(a: Profile, b: Profile, reasons: list[str]) -> bool:
+    shared = a.unit_ids & b.unit_ids
+    names = dict(a.unit_names) | dict(b.unit_names)
+    if shared:
+        reasons.append("same unit (registry): " + ", ".join(sorted(names.get(i, f"#{i}") for i in shared)))
+    elif (a.unit_ids & b.unit_parents) or (b.unit_ids & a.unit_parents):
+        reasons.append("related units: one recipient is part of the other (not the same unit)")
+    unresolved = sorted(a.unresolved_units | b.unresolved_units)
+    if unresolved:
+        reasons.append("unit not in the registry, not compared — link it: " + ", ".join(unresolved))
+    return bool(shared)
+
+
+def _capability_fact(a: Profile, b: Profile, text_similarity: float, reasons: list[str]) -> bool:
+    taxonomy = tx.taxonomy()
+    shared = a.capabilities & b.capabilities
+    if shared:
+        labels = ", ".join(sorted(taxonomy.capability_label(c) for c in shared))
+        if tx.platforms_compatible(a.platforms, b.platforms):
+            plats = a.platforms & b.platforms
+            suffix = f" ({', '.join(sorted(taxonomy.platform_name(p) for p in plats))})" if plats else ""
+            reasons.append(f"same capability: {labels}{suffix}")
+            return True
+        reasons.append(
+            f"same category ({labels}) but different platforms: "
+            f"{', '.join(sorted(taxonomy.platform_name(p) for p in a.platforms))} vs "
+            f"{', '.join(sorted(taxonomy.platform_name(p) for p in b.platforms))} — evidence against a duplicate"
+        )
+        return False
+    if a.capabilities and b.capabilities:
+        reasons.append(
+            "different capabilities: "
+            f"{', '.join(sorted(taxonomy.capability_label(c) for c in a.capabilities))} vs "
+            f"{', '.join(sorted(taxonomy.capability_label(c) for c in b.capabilities))}"
+        )
+        return False
+    if text_similarity >= TEXT_SAME_CAPABILITY:
+        reasons.append("no capability category on one side; descriptions alike enough to count as the same capability")
+        return True
+    return False
+
+
+def _years_fact(a: Profile, b: Profile, reasons: list[str]) -> bool:
+    if not (a.fiscal_years and b.fiscal_years):
+        reasons.append("fiscal years unknown on one side")
+        return False
+    years = a.fiscal_years & b.fiscal_years
+    if years:
+        reasons.append("overlapping fiscal years: " + ", ".join(f"FY{y}" for y in sorted(years)))
+        return True
+    reasons.append("no overlapping fiscal years")
+    return False
 
 
 def score(a: Profile, b: Profile, text_similarity: float) -> Candidate:
-    reasons: list[str] = [f"description similarity {text_similarity:.2f} (TF-IDF cosine)"]
-    value = W_TEXT * text_similarity
-    shared_units = {u for u in a.units if any(same_unit(u, v) for v in b.units)}
-    if shared_units:
-        value += W_UNIT
-        reasons.append("same unit: " + ", ".join(sorted(shared_units)))
-    shared_purposes = a.purposes & b.purposes
-    if shared_purposes:
-        value += W_PURPOSE
-        reasons.append("same purpose: " + ", ".join(sorted(shared_purposes)))
-    shared_elements = a.elements & b.elements
-    if shared_elements:
-        value += W_ELEMENT * _jaccard(a.elements, b.elements)
-        reasons.append("same elements: " + ", ".join(sorted(shared_elements)))
-    if a.fiscal_years and b.fiscal_years:
-        years = a.fiscal_years & b.fiscal_years
-        if years:
-            reasons.append("overlapping fiscal years: " + ", ".join(f"FY{y}" for y in sorted(years)))
-        else:
-            value *= NO_YEAR_OVERLAP_FACTOR
-            reasons.append("no overlapping fiscal years (score reduced)")
-    value = min(value, 1.0)
+    reasons: list[str] = []
+    evidence = Evidence(
+        same_unit=_unit_fact(a, b, reasons),
+        same_capability=_capability_fact(a, b, text_similarity, reasons),
+        years_overlap=_years_fact(a, b, reasons),
+    )
+    reasons.append(f"description similarity {text_similarity:.2f}")
+    classification = evidence.classification
+    reasons.insert(0, f"{classification}: {evidence.count} of 3 (same unit, same capability, overlapping years)")
+    value = (
+        W_UNIT * evidence.same_unit
+        + W_CAPABILITY * evidence.same_capability
+        + W_YEARS * evidence.years_overlap
+        + W_TEXT * text_similarity
+    )
     return Candidate(
         key=b.key,
         label=b.label,
-        score=round(value, 3),
+        score=round(min(value, 1.0), 3),
         text_similarity=round(text_similarity, 3),
         reasons=reasons,
-        flagged=value >= FLAG_THRESHOLD,
+        flagged=classification != RELATED,
+        classification=classification,
+        evidence={
+            "same_unit": evidence.same_unit,
+            "same_capability": evidence.same_capability,
+            "years_overlap": evidence.years_overlap,
+        },
+        unresolved_units=sorted(b.unresolved_units),
     )
 
 
-def rank(subject: Profile, others: list[Profile], corpus: list[str] | None = None) -> list[Candidate]:
-    sims = text_similarities(subject.text, [o.text for o in others], corpus)
+def rank(
+    subject: Profile, others: list[Profile], corpus: list[str] | None = None, *, encoder: Encoder | None = None
+) -> list[Candidate]:
+    sims = text_similarities(subject.text, [o.text for o in others], corpus, encoder=encoder)
     candidates = [score(subject, other, sim) for other, sim in zip(others, sims, strict=True)]
-    return sorted(candidates, key=lambda c: (-c.score, c.key))
+    order = {DUPLICATE: 0, OVERLAP: 1, RELATED: 2}
+    return sorted(candidates, key=lambda c: (order[c.classification], -c.score, c.key))

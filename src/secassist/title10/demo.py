@@ -69,6 +69,8 @@ UNITS: list[tuple[str, str, str, str, str | None, str | None, str]] = [
     ("KEN", "Kenya Navy Special Boat Unit", "military", "approved", "2026-06-01", "2027-06-01", ""),
     ("JOR", "Jordan Armed Forces Border Guard Force", "border", "approved", "2026-03-15", "2027-03-15", ""),
     ("JOR", "Quick Reaction Force 3rd Battalion", "military", "pending", None, None, ""),
+    ("JOR", "Jordan Armed Forces", "military", "approved", "2026-03-15", "2027-03-15", ""),
+    ("JOR", "Royal Jordanian Air Force", "military", "approved", "2026-03-15", "2027-03-15", ""),
     ("SOM", "Danab Advanced Infantry Brigade", "military", "approved", "2025-04-01", "2026-04-01", ""),
     ("NER", "Niger Armed Forces 1st Intervention Battalion", "military", "not_vetted", None, None, ""),
     ("TUN", "Tunisian Navy Coastal Surveillance Directorate", "military", "approved", "2026-08-01", "2027-08-01", ""),
@@ -83,6 +85,17 @@ UNITS: list[tuple[str, str, str, str, str | None, str | None, str]] = [
         "Demo record: credible information of extrajudicial killings reported in 2024 (illustrative).",
     ),
 ]
+
+
+#: registry aliases of demo units, as an office records them (acronyms and other spellings)
+ALIASES: dict[tuple[str, str], str] = {
+    ("JOR", "Jordan Armed Forces Border Guard Force"): "JBGF; Jordan Border Guard Force; JAF Border Guard Force",
+    ("JOR", "Royal Jordanian Air Force"): "RJAF",
+    ("JOR", "Jordan Armed Forces"): "JAF",
+    ("SOM", "Danab Advanced Infantry Brigade"): "Danab; Danab Brigade; SNA Lightning Brigade",
+    ("KEN", "Kenya Navy Special Boat Unit"): "Kenya Navy SBU; SBU",
+    ("NGA", "Nigerian Navy Special Boat Service"): "Nigerian Navy SBS; SBS",
+}
 
 
 def _seed_units(acting_user: Any, stdout: Any) -> None:
@@ -103,6 +116,7 @@ def _seed_units(acting_user: Any, stdout: Any) -> None:
             "vetted_on": dt.date.fromisoformat(vetted) if vetted else None,
             "vetting_expires_on": dt.date.fromisoformat(expires) if expires else None,
             "invest_request_id": f"DEMO-{iso3}-{zlib.crc32(name.encode()) % 10000:04d}",
+            "aliases": ALIASES.get((iso3, name), ""),
         }
         if finding:
             fields.update(credible_information=True, finding_date=dt.date(2024, 9, 1), finding_summary=finding)

@@ -115,7 +115,6 @@ def _checks(doc: Any, p: Proposal) -> None:
         doc.add_paragraph(leahy["message"])
     for u in leahy["units"]:
         doc.add_paragraph(f"Leahy — {u['name']}: {u['code']} {u['message']} ({u['citation']})", style="List Bullet")
-    for d in p.deconfliction_decisions.all():
-        doc.add_paragraph(
-            f"Deconfliction — {d.candidate_label}: {d.get_verdict_display()} ({d.justification})", style="List Bullet"
-        )
+    for d in checks.decision_rows(p):
+        where = f"; recorded on {d['recorded_on']}" if d["recorded_on"] else ""
+        doc.add_paragraph(f"Deconfliction — {d['label']}: {d['verdict']} ({d['justification']}{where})", style="List Bullet")

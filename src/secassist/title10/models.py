@@ -206,8 +206,9 @@ class DeconflictionDecision(models.Model):
     """An analyst's judgement on one deconfliction candidate of a proposal."""
 
     class Verdict(models.TextChoices):
-        DUPLICATE = "duplicate", "Duplicate"
-        COMPLEMENTARY = "complementary", "Complementary"
+        DUPLICATE = "duplicate", "Duplicate — the same activity funded twice"
+        OVERLAP = "overlap", "Overlap — coordinate the two"
+        COMPLEMENTARY = "complementary", "Complementary — no change needed"
         UNRELATED = "unrelated", "Unrelated"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="deconfliction_decisions")

@@ -497,11 +497,13 @@ def record_deconfliction(
     candidate = next((c for c in checks.deconfliction_candidates(proposal) if c.key == candidate_key), None)
     if candidate is None:
         raise InvalidInput(f"{candidate_key!r} is not a deconfliction candidate of {proposal.reference}", field="candidate_key")
-    existing = DeconflictionDecision.objects.filter(proposal=proposal, candidate_key=candidate_key).first()
+    # one pair, one decision: a decision the other proposal already holds on this pair is updated there
+    existing = checks.pair_decisions(proposal).get(candidate_key)
     before = {"verdict": existing.verdict, "justification": existing.justification} if existing else None
+    holder, key = (existing.proposal, existing.candidate_key) if existing else (proposal, candidate_key)
     obj, _ = DeconflictionDecision.objects.update_or_create(
-        proposal=proposal,
-        candidate_key=candidate_key,
+        proposal=holder,
+        candidate_key=key,
         defaults={
             "candidate_label": candidate.label[:300],
             "score": Decimal(str(round(candidate.score, 3))),
@@ -577,3 +579,57 @@ def save_assurance(*, acting_user: Any, country: Country, assurance: Assurance |
         after={"country": country.iso3, **{f: getattr(obj, f) for f in ASSURANCE_FIELDS}},
     )
     return obj
+
+
+# ---------------------------------------------------------------------------------------------
+# Linking an unresolved unit name to the security-force unit registry
+# ---------------------------------------------------------------------------------------------
+
+MAX_ALIASES = 400  # restrictions.SecurityForceUnit.aliases
+
+
+@transaction.atomic
+def link_unit_name(*, acting_user: Any, proposal: Proposal, name: str, registry_unit_id: int, reason: str = "") -> Any:
+    """Record that `name` (as written on this proposal or on a Title 22 activity it is compared
+    with) is the registered unit `registry_unit_id`: the name becomes an alias of the unit in the
+    registry (audited there) so it resolves everywhere, and this proposal's unit of that name is
+    linked to it. Returns the registry unit."""
+    _may(acting_user, "title10.edit")
+    require(acting_user, "restrictions.edit")
+    from secassist.restrictions import services as registry_services
+
+    name = " ".join(str(name or "").split())
+    if not name or len(name) > 200:
+        raise InvalidInput("name: the unit name as written, 1 to 200 characters", field="name")
+    index = checks.unit_index(proposal.country)
+    unit = index.units.get(int(registry_unit_id or 0))
+    if unit is None:
+        raise InvalidInput(f"no registered unit {registry_unit_id} for {proposal.country.iso3}", field="registry_unit_id")
+    current = index.resolve(name)
+    if current is not None and current.id != unit.id:
+        raise InvalidInput(f"{name!r} already names {current.name} in the registry; change it there", field="name")
+    if current is None:
+        aliases = "; ".join([*unit.aliases, name])
+        if len(aliases) > MAX_ALIASES:
+            raise InvalidInput(
+                f"the aliases of {unit.name} are full ({MAX_ALIASES} characters); edit them in the registry", field="name"
+            )
+        model = checks._unit_model()
+        target = model.objects.select_related("parent").get(pk=unit.id)
+        registry_services.save_unit(
+            acting_user=acting_user,
+            country=proposal.country.iso3,
+            unit=target,
+            parent=target.parent,
+            aliases=aliases,
+            reason=reason or f"name used on {proposal.reference}",
+        )
+    ProposalUnit.objects.filter(proposal=proposal, name=name).update(registry_unit_id=unit.id)
+    record(
+        actor=acting_user,
+        action="title10.unit.link",
+        obj=proposal,
+        after={"name": name, "registry_unit_id": unit.id, "registry_name": unit.name},
+        reason=reason,
+    )
+    return unit

@@ -22,5 +22,6 @@ urlpatterns = [
     path("p/<str:reference>/ready/", views.proposal_ready, name="ready"),
     path("p/<str:reference>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("p/<str:reference>/deconflict/", views.proposal_deconflict, name="deconflict"),
+    path("p/<str:reference>/link-unit/", views.proposal_link_unit, name="link-unit"),
     path("p/<str:reference>/memo.docx", views.proposal_memo, name="memo"),
 ]

@@ -184,7 +184,8 @@ def _detail(
 ) -> HttpResponse:
     proposal = access.proposal_for(request.user, reference)
     found = checks.all_checks(proposal)
-    decided = {d.candidate_key: d for d in proposal.deconfliction_decisions.all()}
+    decided = checks.pair_decisions(proposal)
+    unresolved = checks.unresolved_names(proposal, found["deconfliction"])
     blockers = services.concurrence_blockers(proposal) if proposal.status == Status.UNDER_REVIEW else []
     cn_status = cn.clearance_status(proposal) if proposal.status in (Status.CN_PENDING, Status.READY_TO_EXECUTE) else None
     return render(
@@ -201,6 +202,8 @@ def _detail(
             "purposes": [label_of(x) for x in proposal.purposes],
             "decisions": Decision.choices,
             "verdicts": DeconflictionDecision.Verdict.choices,
+            "unresolved_units": unresolved,
+            "registry_units": checks.registry_unit_choices(proposal.country) if unresolved else [],
             "errors": errors or {},
             "action_error": action_error,
             "bears_cn": cn.bears_cn(proposal),
@@ -315,6 +318,29 @@ def proposal_deconflict(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "Deconfliction decision recorded.",
     )
+
+
+@capability("view", write="title10.edit")
+@require_POST
+def proposal_link_unit(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        lambda p: services.link_unit_name(
+            acting_user=request.user,
+            proposal=p,
+            name=request.POST.get("name", ""),
+            registry_unit_id=_int(request.POST.get("registry_unit_id")),
+        ),
+        "Unit name linked to the registry.",
+    )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 @capability("view")

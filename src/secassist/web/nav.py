@@ -10,6 +10,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Clocks and alerts", "insights:dashboard"),
             ("Clearances", "clearances:list"),
+            ("Program oversight", "oversight:dashboard"),
         ],
     ),
     (

@@ -8,4 +8,5 @@ urlpatterns = [
     path("countries/", views.countries, name="countries"),
     path("countries/<str:iso3>/", views.country, name="country"),
     path("authorities/", views.authorities, name="authorities"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

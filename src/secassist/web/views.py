@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
-from secassist.accounts.permissions import capability
+from secassist.accounts.permissions import capability, public
 from secassist.accounts.roles import has_capability
 from secassist.audit.models import AuditEvent
 from secassist.core.registry import registry
@@ -84,6 +85,12 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
 @capability("view")
 def authorities(request: HttpRequest) -> HttpResponse:
     return render(request, "web/authorities.html", {"authorities": selectors.authorities()})
+
+
+@public
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; answer with the USWDS icon, not a 404."""
+    return HttpResponseRedirect(static("vendor/uswds/img/favicons/favicon.ico"))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

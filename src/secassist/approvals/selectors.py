@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+
+from .models import ApprovalPolicy, ApprovalRequest, Status
+from .services import subject_key
+
+
+def visible_to(user: Any) -> QuerySet[ApprovalRequest]:
+    """Everyone signed in may read approval requests (like clearances): the record is the point."""
+    return ApprovalRequest.objects.select_related("proposed_by", "decided_by")
+
+
+def awaiting(user: Any) -> QuerySet[ApprovalRequest]:
+    """Pending requests this user may decide: an approving role for the act, and not their own."""
+    role = getattr(user, "role", None)
+    acts = [p.act for p in ApprovalPolicy.objects.all() if role in p.approver_roles]
+    return (
+        visible_to(user)
+        .filter(status=Status.PENDING, act__in=acts)
+        .exclude(proposed_by_id=getattr(user, "pk", None))
+        .order_by("proposed_at", "id")
+    )
+
+
+def proposed_by(user: Any) -> QuerySet[ApprovalRequest]:
+    return visible_to(user).filter(proposed_by_id=getattr(user, "pk", None))
+
+
+def for_subject(subject: models.Model) -> QuerySet[ApprovalRequest]:
+    subject_type, subject_id = subject_key(subject)
+    return visible_to(None).filter(subject_type=subject_type, subject_id=subject_id).order_by("-proposed_at", "-id")
+
+
+def may_decide(user: Any, request: ApprovalRequest) -> bool:
+    if not request.is_pending or getattr(user, "pk", None) == request.proposed_by_id:
+        return False
+    policy = ApprovalPolicy.objects.filter(act=request.act).first()
+    return bool(policy and getattr(user, "role", None) in policy.approver_roles and getattr(user, "role", None) != "read_only")
+
+
+def policies() -> QuerySet[ApprovalPolicy]:
+    return ApprovalPolicy.objects.select_related("updated_by").order_by("act")
