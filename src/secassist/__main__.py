@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check_restrictions", "check --country ISO3 --program P --fy YYYY: explain the restrictions verdict"),
     "notifications": ("notifications", "notifications due: what is due in the next 30 days"),
     "plans-reminders": ("plans_reminders", "plans-reminders [--send] [--date]: plan-review reminders due (PLN-009)"),
+    "worker": ("worker", "run background jobs (database queue by default, RQ when REDIS_URL is set)"),
+    "scheduler": ("scheduler", "enqueue the recurring jobs once per period (alerts, escalations, reminders)"),
     "search-reindex": ("search_reindex", "rebuild the search index (it also catches up by itself on every search)"),
     "audit-verify": ("audit_verify", "recompute the audit hash chain, check it against the anchor log"),
     "audit-anchor": ("audit_anchor", "append the audit chain's head hash and length to the anchor log (run from a timer)"),

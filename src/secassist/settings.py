@@ -54,14 +54,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from local static files (no CDN, CSP-clean)
     "template_partials",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "secassist.core",
     "secassist.audit",
     "secassist.reference",
     "secassist.accounts",
+    "secassist.alerts",
     "secassist.clearances",
     "secassist.approvals",
     "secassist.budget",
@@ -77,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "secassist.core.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "secassist.core.middleware.RequestIdMiddleware",
@@ -213,6 +218,24 @@ LOGGING = {
 # (chattr +a) file, or a path shipped to a log host.
 SECASSIST_AUDIT_ANCHOR_LOG = Path(os.environ.get("SECASSIST_AUDIT_ANCHOR_LOG", VAR_DIR / "audit-anchors.log"))
 SECASSIST_AUDIT_ANCHOR_EVERY = float(os.environ.get("SECASSIST_AUDIT_ANCHOR_EVERY", "300"))
+
+# Background jobs (ADR 1201): the ORM backend by default, so `make run` needs nothing else; RQ on Redis
+# when REDIS_URL is set. `secassist worker` runs them, `secassist scheduler` enqueues the periodic ones.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Alerts go by e-mail through Django's mail framework: printed on the console unless configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "secassist@localhost")
+# Days before a deadline (clearance due, CN waiting period end, waiver expiry) on which alerts go out.
+SECASSIST_ALERT_LEAD_DAYS = sorted(
+    {int(d) for d in os.environ.get("SECASSIST_ALERT_LEAD_DAYS", "14,7,3,1").split(",") if d.strip()}, reverse=True
+)
 
 # A CUI marking shown on every page; deployments may set their own banner text.
 SECASSIST_MARKING = os.environ.get("SECASSIST_MARKING", "CUI")

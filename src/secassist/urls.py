@@ -20,6 +20,7 @@ urlpatterns = [
     path("oversight/", include("secassist.oversight.urls")),
     path("insights/", include("secassist.insights.urls")),
     path("search/", include("secassist.search.urls")),
+    path("alerts/", include("secassist.alerts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from .test_browser import axe_violations, browser  # noqa: F401 — the module-scoped browser fixture
+from .test_browser import axe_violations, browser, watch_csp  # noqa: F401 — the module-scoped browser fixture
 
 pytestmark = [pytest.mark.e2e]
 
@@ -64,6 +64,7 @@ def _crawl(page, base: str) -> dict[str, list[str]]:
 def test_every_crawled_page_opens_and_passes_axe(browser, live_server, demo_loaded):  # noqa: F811
     context = browser.new_context()
     page = context.new_page()
+    csp_reports = watch_csp(page)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "sa.analyst")
     page.fill("#id_password", demo_loaded)
@@ -72,3 +73,4 @@ def test_every_crawled_page_opens_and_passes_axe(browser, live_server, demo_load
     problems = _crawl(page, live_server.url)
     context.close()
     assert problems == {}, "\n".join(f"{p}: {'; '.join(v)}" for p, v in problems.items())
+    assert csp_reports == [], "pages broke the Content-Security-Policy:\n" + "\n".join(csp_reports)

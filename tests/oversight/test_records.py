@@ -258,3 +258,28 @@ def test_deliveries_api_creates_then_updates_by_reference_and_lists_late_ones(
         "oversight.delivery_create",
         "oversight.delivery_update",
     ]
+
+
+def test_the_line_page_and_the_proposal_page_show_the_objectives_they_advance(
+    client_as: Any, viewer: Any, sa_analyst: Any, funds: Any, proposal: Any, program_of: Any
+) -> None:
+    line = funds.line("FMF", "JOR", "1000.00")
+    jordan = services.create_objective(acting_user=sa_analyst, country="JOR", kind="ics", code="MO 1", title="A secure Jordan")
+    kenya = services.create_objective(
+        acting_user=sa_analyst, country="KEN", kind="campaign", ccmd="AFRICOM", code="LOE 2", title="Maritime security"
+    )
+    services.link_objective(acting_user=sa_analyst, objective=jordan, program=program_of(line), rationale="radars")
+    services.link_objective(acting_user=sa_analyst, objective=kenya, program=program_of(proposal))
+    client = client_as(viewer)
+
+    line_page = client.get(f"/funds/allocations/{line.pk}/").content.decode()
+    proposal_page = client.get(f"/title10/p/{proposal.reference}/").content.decode()
+
+    assert (
+        "Objectives this line advances" in line_page
+        and f'href="/oversight/objectives/{jordan.pk}/">MO 1 A secure Jordan' in line_page
+    )
+    assert (
+        "Objectives this proposal advances" in proposal_page
+        and "LOE 2 Maritime security</a> (Combatant command campaign objective, AFRICOM)" in proposal_page
+    )

@@ -49,6 +49,7 @@ errors.install(api)
 
 def _mount() -> None:
     # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.alerts.api import router as alerts_router
     from secassist.approvals.api import router as approvals_router
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
@@ -60,6 +61,7 @@ def _mount() -> None:
     from secassist.restrictions.api import router as restrictions_router
     from secassist.search.api import router as search_router
     from secassist.title10.api import router as title10_router
+    from secassist.web.inbox_api import router as inbox_router
 
     from .health import router as health_router
 
@@ -75,6 +77,8 @@ def _mount() -> None:
     api.add_router("", oversight_router)
     api.add_router("", insights_router)
     api.add_router("", search_router)
+    api.add_router("", alerts_router)
+    api.add_router("", inbox_router)
 
 
 _mount()

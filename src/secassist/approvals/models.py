@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from secassist.core.safe_url import SafeURLField
+
 
 class Status(models.TextChoices):
     PENDING = "pending", "Pending approval"
@@ -46,7 +48,7 @@ class ApprovalRequest(models.Model):
     subject_type = models.CharField(max_length=60, help_text="app_label.model of what the act concerns")
     subject_id = models.CharField(max_length=64)
     subject_label = models.CharField(max_length=300)
-    subject_url = models.CharField(max_length=300, blank=True)
+    subject_url = SafeURLField(max_length=300, blank=True)
     version = models.CharField(max_length=64, blank=True, help_text="the version of the document the maker proposed")
     payload = models.JSONField(default=dict, blank=True, help_text="what will be done on approval")
     summary = models.CharField(max_length=500, help_text="what approving will do, in words")

@@ -20,6 +20,7 @@ from secassist.core import clock
 from secassist.core.errors import AccessDenied, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from secassist.core.money import to_money
 from secassist.core.registry import ApprovalAct, registry
+from secassist.core.safe_url import clean_url
 
 from .models import ApprovalPolicy, ApprovalRequest, Status
 
@@ -96,7 +97,7 @@ def propose(
         subject_type=subject_type,
         subject_id=subject_id,
         subject_label=str(subject)[:300],
-        subject_url=subject_url[:300],
+        subject_url=clean_url(subject_url[:300], field="subject_url"),
         version=str(version)[:64],
         payload=payload or {},
         summary=summary.strip()[:500],

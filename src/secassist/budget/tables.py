@@ -3,8 +3,6 @@ and the 653(a) report as XLSX and PDF."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,13 +15,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from secassist.core.errors import InvalidInput, NotFound
+from secassist.core.exports import check_format, csv_bytes, format_of, sheet_title, xlsx_bytes
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import fmt_money
 
 from . import selectors
 from .models import Allocation, Appropriation, HistorySource
-
-FORMATS = ("csv", "xlsx")
 
 
 @dataclass
@@ -35,28 +32,15 @@ class Table:
     filename: str = "table"
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)  # decimal strings: no float rounding in exports
-    return value
-
-
 def to_csv_bytes(table: Table) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
-    for note in table.notes:
-        writer.writerow([f"# {note}"])
-    return buf.getvalue().encode("utf-8")
+    return csv_bytes([table.headers, *table.rows, *([f"# {note}"] for note in table.notes)])
 
 
 def to_xlsx_bytes(table: Table) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = table.title[:31].replace("/", "-").replace(":", "")
+    ws.title = sheet_title(table.title)
     ws.append([table.title])
     ws["A1"].font = Font(bold=True, size=12)
     ws.append(table.headers)
@@ -70,14 +54,11 @@ def to_xlsx_bytes(table: Table) -> bytes:
                 c.number_format = "#,##0.00"
     for note in table.notes:
         ws.append([note])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)
 
 
 def response(table: Table, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format", value=fmt, allowed=list(FORMATS))
+    check_format(fmt)
     if fmt == "csv":
         resp = HttpResponse(to_csv_bytes(table), content_type="text/csv; charset=utf-8")
     else:
@@ -390,11 +371,9 @@ EXPORTS: dict[str, tuple[str, Callable[[dict[str, str]], Table]]] = {
 
 def run_export(kind: str) -> Callable[..., dict[str, Any]]:
     def run(path: Path, *, acting_user: Any = None, progress: bool = False, **params: str) -> dict[str, Any]:
-        table = EXPORTS[kind][1](params)
         path = Path(path)
-        suffix = path.suffix.lower().lstrip(".")
-        if suffix not in FORMATS:
-            raise InvalidInput(f"--out must end in .csv or .xlsx (got {path.name})", field="out", allowed=list(FORMATS))
+        suffix = format_of(path)
+        table = EXPORTS[kind][1](params)
         path.write_bytes(to_csv_bytes(table) if suffix == "csv" else to_xlsx_bytes(table))
         return {"rows": len(table.rows), "file": str(path)}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -19,9 +18,11 @@ from secassist.accounts.roles import has_capability
 from secassist.audit.selectors import events_for
 from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
+from secassist.core.exports import FORMATS
 from secassist.core.fiscal import FiscalYear
+from secassist.core.registry import registry
 
-from . import forms, rules, selectors, services, tables, workflow
+from . import charts, forms, rules, selectors, services, tables, workflow
 from .models import Allocation, Appropriation, HistorySource, LedgerEntry
 
 
@@ -37,8 +38,8 @@ def _export(request: HttpRequest, build: Any) -> HttpResponse | None:
     fmt = request.GET.get("format")
     if not fmt:
         return None
-    if fmt not in tables.FORMATS:
-        return HttpResponse(f"format must be one of {', '.join(tables.FORMATS)}", status=422, content_type="text/plain")
+    if fmt not in FORMATS:
+        return HttpResponse(f"format must be one of {', '.join(FORMATS)}", status=422, content_type="text/plain")
     return tables.response(build(), fmt)
 
 
@@ -72,7 +73,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             **data,
             "years": selectors.fiscal_years(),
-            "chart": chart,
+            "chart": charts.funds_by_account(chart),
             "query": f"fy={fy}",
             "can_edit": has_capability(request.user, "budget.edit"),
         },
@@ -267,6 +268,12 @@ def _post(request: HttpRequest, alloc: Allocation, data: dict[str, Any]) -> Ledg
     )
 
 
+def _objectives_of(alloc: Allocation) -> list[dict[str, Any]] | None:
+    """The objectives the line advances, from the oversight app when installed (None hides the section)."""
+    objectives_for = registry.service("oversight.objectives_for")
+    return objectives_for(allocation=alloc) if objectives_for else None
+
+
 @capability("view", write="budget.edit")
 @require_http_methods(["GET", "POST"])
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -323,6 +330,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict": verdict,
             "history": alloc.status_history.select_related("by").all(),
             "can_edit": has_capability(request.user, "budget.edit"),
+            "objectives": _objectives_of(alloc),
         },
         status=422 if failed else 200,
     )
@@ -473,7 +481,7 @@ def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
     return {
         "lines": lines,
         "earmarks": earmarks,
-        "chart": json.dumps(history_rows),
+        "chart": charts.history_by_program(history_rows),
         "has_history": bool(history_rows),
         "caveat": selectors.GREENBOOK_CAVEAT,
         "fa_rows": selectors.country_fa_summary(country.pk),

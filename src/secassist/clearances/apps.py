@@ -20,3 +20,14 @@ class ClearancesConfig(AppConfig):
 
         registry.add_home_panel(HomePanel("clearances", 10, "clearances/_home_panel.html", panel))
         registry.add_home_count(HomeCount("Open clearances", 50, lambda user: selectors.open_count(), "clearances:list"))
+        _register_jobs()
+
+
+def _register_jobs() -> None:
+    import datetime as dt
+
+    from secassist.core.registry import PeriodicJob, registry
+
+    from .jobs import clearance_alerts
+
+    registry.add_periodic_job(PeriodicJob("clearance escalations and due alerts", dt.timedelta(hours=1), clearance_alerts))

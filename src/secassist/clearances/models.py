@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from secassist.core.safe_url import SafeURLField
 from secassist.reference.models import Office
 
 
@@ -24,7 +25,7 @@ class ClearanceRequest(models.Model):
     subject_type = models.CharField(max_length=60, help_text="app_label.model of the subject")
     subject_id = models.CharField(max_length=64)
     subject_label = models.CharField(max_length=300)
-    subject_url = models.CharField(max_length=300, blank=True)
+    subject_url = SafeURLField(max_length=300, blank=True)
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="clearances")
     reason = models.CharField(max_length=300, blank=True, help_text="why this office was asked (the routing rule)")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -14,6 +14,7 @@ from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.calendar import add_business_days
 from secassist.core.errors import AccessDenied, InvalidInput, TransitionNotAllowed
+from secassist.core.safe_url import clean_url
 from secassist.reference.models import Office
 
 from .models import DECIDED, ClearanceRequest, Position
@@ -51,7 +52,7 @@ def request_clearances(
             subject_type=subject_type,
             subject_id=subject_id,
             subject_label=str(subject)[:300],
-            subject_url=subject_url,
+            subject_url=clean_url(subject_url, field="subject_url"),
             office=office,
             reason=reason[:300],
             requested_by=acting_user if getattr(acting_user, "pk", None) else None,

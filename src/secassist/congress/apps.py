@@ -44,3 +44,14 @@ class CongressConfig(AppConfig):
         registry.add_country_section(
             CountrySection("Congressional notifications", 300, "congress/_country_section.html", views.country_section)  # type: ignore[arg-type]
         )
+        _register_jobs()
+
+
+def _register_jobs() -> None:
+    import datetime as dt
+
+    from secassist.core.registry import PeriodicJob, registry
+
+    from .jobs import clock_alerts
+
+    registry.add_periodic_job(PeriodicJob("statutory clock alerts", dt.timedelta(days=1), clock_alerts))

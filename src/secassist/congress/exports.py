@@ -6,14 +6,11 @@ and offered as downloads on the reports page.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from secassist.core.errors import InvalidInput
+from secassist.core.exports import check_format, format_of, table_bytes
 
 from . import selectors
 from .models import Package
@@ -94,40 +91,17 @@ def reconciliation_table(fiscal_year: int | None = None) -> tuple[list[str], lis
 TABLES = {"packages": packages_table, "holds": holds_table, "reconciliation": reconciliation_table}
 
 
-def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def render(table: str, fmt: str) -> bytes:
     if table not in TABLES:
         raise InvalidInput(f"table must be one of {', '.join(TABLES)}", field="table", value=table, allowed=list(TABLES))
-    if fmt not in ("csv", "xlsx"):
-        raise InvalidInput("format must be csv or xlsx", field="format", value=fmt, allowed=["csv", "xlsx"])
+    check_format(fmt)
     header, rows = TABLES[table]()
-    return to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows, table)
+    return table_bytes(fmt, header, rows, title=table)
 
 
 def exporter(table: str) -> Any:
     def run(path: Path, *, acting_user: Any = None, progress: bool = False, **params: Any) -> dict[str, Any]:
-        fmt = path.suffix.lower().lstrip(".")
-        data = render(table, fmt)
+        data = render(table, format_of(path))
         path.write_bytes(data)
         return {"file": str(path), "bytes": len(data), "rows": Package.objects.count() if table == "packages" else "see file"}
 

@@ -17,6 +17,7 @@ from secassist.accounts.roles import has_capability
 from secassist.clearances import selectors as clearance_selectors
 from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
+from secassist.core.exports import content_type
 from secassist.reference.models import Committee, Office
 
 from . import deadlines, documents, exports, ics, selectors, services, verdicts, workflow
@@ -456,8 +457,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         data = exports.render(table, fmt)
     except InvalidInput as exc:
         return render(request, "web/error.html", {"status": 404, "title": "No such export", "message": exc.message}, status=404)
-    kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(data, content_type=kind)
+    response = HttpResponse(data, content_type=content_type(fmt))
     response["Content-Disposition"] = f'attachment; filename="congress-{table}-{clock.today().isoformat()}.{fmt}"'
     return response
 

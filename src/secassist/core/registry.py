@@ -59,6 +59,13 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every: Any  # datetime.timedelta: the period; the scheduler enqueues the job once per period
+    task: Any  # a django-tasks Task (made with core.jobs.job), called with no arguments
+
+
+@dataclass(frozen=True)
 class ApprovalAct:
     """An act that may need a second person's approval (maker-checker, see ADR 0700).
 
@@ -88,6 +95,7 @@ class Registry:
     home_counts: list[HomeCount] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
     services: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    periodic_jobs: list[PeriodicJob] = field(default_factory=list)
     approval_acts: dict[str, ApprovalAct] = field(default_factory=dict)
 
     def add_importer(self, importer: Importer) -> None:
@@ -120,6 +128,10 @@ class Registry:
         if all(p.name != panel.name for p in self.home_panels):
             self.home_panels.append(panel)
             self.home_panels.sort(key=lambda p: p.order)
+
+    def add_periodic_job(self, job: PeriodicJob) -> None:
+        if all(j.name != job.name for j in self.periodic_jobs):
+            self.periodic_jobs.append(job)
 
     def add_approval_act(self, act: ApprovalAct) -> None:
         self.approval_acts[act.act] = act

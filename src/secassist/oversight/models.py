@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from secassist.core.safe_url import SafeURLField
 from secassist.reference.models import Cocom, Country
 
 ONE_PROGRAM = Q(allocation__isnull=False, proposal__isnull=True) | Q(allocation__isnull=True, proposal__isnull=False)
@@ -145,7 +146,7 @@ class IndicatorValue(models.Model):
     as_of = models.DateField()
     value = models.DecimalField(max_digits=18, decimal_places=4)
     evidence = models.TextField(help_text="what the value rests on (report, inspection, data source)")
-    evidence_url = models.CharField(max_length=500, blank=True, help_text="https:// or a relative link")
+    evidence_url = SafeURLField(max_length=500, blank=True, help_text="https:// or a relative link")
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlparse
 
 from django.db import IntegrityError, transaction
 
@@ -16,6 +15,7 @@ from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import Conflict, InvalidInput
 from secassist.core.money import to_money
+from secassist.core.safe_url import clean_url
 from secassist.reference.models import Cocom, Country
 
 from .models import (
@@ -94,16 +94,8 @@ def number(value: Any, field: str) -> Decimal:
 
 
 def safe_url(value: Any, field: str) -> str:
-    """Evidence links: https or relative only (never javascript:, data:, http:)."""
-    url = text(value, field, required=False, max_length=500)
-    if not url:
-        return ""
-    parts = urlparse(url)
-    if parts.scheme == "https" and parts.netloc:
-        return url
-    if not parts.scheme and not parts.netloc and not url.startswith("//"):
-        return url
-    raise InvalidInput(f"{field} must be an https:// address or a relative link", field=field, allowed=["https://…", "/…"])
+    """Evidence links: https or relative only (the one rule, `secassist.core.safe_url`)."""
+    return clean_url(text(value, field, required=False, max_length=500), field=field)
 
 
 def choice(value: Any, choices: Any, field: str) -> str:

@@ -36,3 +36,14 @@ class PlansConfig(AppConfig):
         registry.add_home_panel(HomePanel("plans", 40, "plans/_home_panel.html", integration.home_panel))
         registry.add_home_count(HomeCount("Open plan-review taskers", 500, integration.open_tasker_count, "plans:list"))
         registry.provide("plans.elements_for", integration.elements_for)
+        _register_jobs()
+
+
+def _register_jobs() -> None:
+    import datetime as dt
+
+    from secassist.core.registry import PeriodicJob, registry
+
+    from .jobs import plan_reminders
+
+    registry.add_periodic_job(PeriodicJob("plan-review reminders", dt.timedelta(days=1), plan_reminders))

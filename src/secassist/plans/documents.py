@@ -26,6 +26,7 @@ from secassist.accounts.roles import has_capability
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import AccessDenied, ImportRejected, InvalidInput, NotFound, RuleViolation
+from secassist.core.exports import format_of, write_workbook, xlsx_bytes
 from secassist.reference.models import Office
 
 from . import rules, services
@@ -125,9 +126,7 @@ def _sheet(ws: Any, tasker: Tasker, comments: list[Comment], *, merged_note: boo
 
 
 def matrix_bytes(tasker: Tasker, **kwargs: Any) -> bytes:
-    buf = io.BytesIO()
-    matrix_workbook(tasker, **kwargs).save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(matrix_workbook(tasker, **kwargs))
 
 
 def memo_bytes(tasker: Tasker) -> bytes:
@@ -367,8 +366,9 @@ def _export_tasker(acting_user: Any, params: dict[str, Any]) -> Tasker:
 
 
 def run_matrix_export(path: Path, *, acting_user: Any, progress: bool = False, **params: Any) -> dict[str, Any]:
+    format_of(path)  # refuse an unknown suffix before any work
     tasker = _export_tasker(acting_user, params)
-    Path(path).write_bytes(matrix_bytes(tasker))
+    write_workbook(matrix_workbook(tasker), path)
     return {
         "tasker": tasker.pk,
         "comments": Comment.objects.filter(tasker=tasker, merged_into__isnull=True).count(),
@@ -377,6 +377,7 @@ def run_matrix_export(path: Path, *, acting_user: Any, progress: bool = False, *
 
 
 def run_memo_export(path: Path, *, acting_user: Any, progress: bool = False, **params: Any) -> dict[str, Any]:
+    format_of(path, allowed=("docx",))  # a memo is a document: never DOCX bytes under another suffix
     tasker = _export_tasker(acting_user, params)
     Path(path).write_bytes(memo_bytes(tasker))
     return {"tasker": tasker.pk, "file": str(path)}

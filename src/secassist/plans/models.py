@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from secassist.core.safe_url import SafeURLField
 from secassist.reference.models import Cocom, Country, Office
 
 
@@ -113,7 +114,7 @@ class PlanLink(models.Model):
     subject_type = models.CharField(max_length=60, blank=True, help_text="app_label.model of a linked record, if in secassist")
     subject_id = models.CharField(max_length=64, blank=True)
     label = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
+    url = SafeURLField(max_length=300, blank=True)
     element = models.CharField(max_length=300, blank=True, help_text="the unclassified plan element it advances")
     created_at = models.DateTimeField()
 

@@ -4,7 +4,7 @@ audited in the same transaction. Status changes of taskers go through workflow.t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -12,12 +12,15 @@ from django.urls import reverse
 
 from secassist.accounts.access import require
 from secassist.accounts.roles import Role, has_capability
+from secassist.alerts.models import AlertKind
+from secassist.alerts.services import deliver
 from secassist.audit.services import record
 from secassist.clearances import services as clearance_services
 from secassist.clearances.models import ClearanceRequest, Position
 from secassist.core import clock
 from secassist.core.calendar import business_days_between
 from secassist.core.errors import AccessDenied, InvalidInput, RuleViolation, TransitionNotAllowed
+from secassist.core.safe_url import clean_url
 from secassist.reference.models import Bureau, Cocom, Country, Office
 
 from . import rules
@@ -233,13 +236,11 @@ def add_link(
         "label": text(label, "label", max_length=300, required=True),
         "subject_type": text(subject_type, "subject_type", max_length=60),
         "subject_id": text(subject_id, "subject_id", max_length=64),
-        "url": text(url, "url", max_length=300),
+        "url": clean_url(text(url, "url", max_length=300), field="url"),
         "element": text(element, "element", max_length=300),
     }
     if bool(fields["subject_type"]) != bool(fields["subject_id"]):
         raise InvalidInput("subject_type and subject_id go together (e.g. title10.proposal and its id)", field="subject_id")
-    if fields["url"] and not (fields["url"].startswith("/") or fields["url"].startswith("https://")):
-        raise InvalidInput("url must be a path in secassist (/...) or an https:// address", field="url")
     unclassified(label=fields["label"], element=fields["element"])
     link = PlanLink.objects.create(product=product, created_at=clock.now(), **fields)
     record(actor=acting_user, action="plans.link.add", obj=link, after={**fields, "product": product.pk})
@@ -584,7 +585,8 @@ def send_reminders(*, acting_user: Any = None, today: dt.date | None = None) -> 
             status=tasker.status, office_due_on=tasker.office_due_on, due_on=tasker.due_on, today=today
         ):
             offices = pending_offices(tasker) if reminder.kind == "office_suspense" else []
-            recipients = _reminder_recipients(tasker, offices)
+            users = _reminder_users(tasker, offices)
+            recipients = sorted({u.email or u.username for u in users})
             _, created = ReminderLog.objects.get_or_create(
                 tasker=tasker,
                 kind=reminder.kind,
@@ -597,9 +599,15 @@ def send_reminders(*, acting_user: Any = None, today: dt.date | None = None) -> 
             body = (
                 f"{reminder.message}.\nOffices yet to answer: {', '.join(offices) or 'none'}.\nRule PLN-009: {reminder.citation}."
             )
-            emails = [e for e in recipients if "@" in e]
-            if emails:
-                transaction.on_commit(_mailer(subject, body, emails))
+            for user in users:  # in-app and/or e-mail, as each person chose (alerts.deliver)
+                deliver(
+                    user=user,
+                    kind=AlertKind.PLAN_REMINDER,
+                    key=f"plan-reminder:{tasker.pk}:{reminder.kind}:{reminder.due_on.isoformat()}",
+                    title=subject.removeprefix("[secassist] "),
+                    body=body,
+                    url=reverse("plans:tasker", args=[tasker.pk]),
+                )
             record(
                 actor=acting_user,
                 action="plans.tasker.remind",
@@ -625,22 +633,13 @@ def send_reminders(*, acting_user: Any = None, today: dt.date | None = None) -> 
     return sent
 
 
-def _mailer(subject: str, body: str, to: list[str]) -> Callable[[], None]:
-    from django.core.mail import send_mail
-
-    def send() -> None:
-        send_mail(subject, body, None, to, fail_silently=True)
-
-    return send
-
-
-def _reminder_recipients(tasker: Tasker, offices: list[str]) -> list[str]:
+def _reminder_users(tasker: Tasker, offices: list[str]) -> list[Any]:
     from django.contrib.auth import get_user_model
 
     users = list(get_user_model().objects.filter(is_active=True, office__code__in=offices, role=Role.CLEARING_OFFICER))
-    if tasker.state_lead:
+    if tasker.state_lead and all(u.pk != tasker.state_lead.pk for u in users):
         users.append(tasker.state_lead)
-    return sorted({u.email or u.username for u in users})
+    return users
 
 
 # ---- posture change requests -------------------------------------------------------------------

@@ -29,6 +29,17 @@ class RestrictionsConfig(AppConfig):
             )
         )
         registry.add_home_panel(HomePanel("restrictions-expiring", 200, "restrictions/_home_panel.html", home_panel))
+        _register_jobs()
+
+
+def _register_jobs() -> None:
+    import datetime as dt
+
+    from secassist.core.registry import PeriodicJob, registry
+
+    from .jobs import waiver_expiry_alerts
+
+    registry.add_periodic_job(PeriodicJob("waiver expiry alerts", dt.timedelta(days=1), waiver_expiry_alerts))
 
 
 def country_section(country: Any, user: Any) -> dict[str, Any]:

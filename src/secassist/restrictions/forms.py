@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from secassist.core.safe_url import validate_safe_url
+
 from .engine import PURPOSES, RECIPIENTS
 from .models import Designation, Restriction, SecurityForceUnit, Waiver
 
@@ -47,7 +49,9 @@ class DesignationForm(forms.Form):
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="first day no longer in force"
     )
     source_document = forms.CharField(max_length=400, help_text="the determination, Federal Register notice or report relied on")
-    source_url = forms.URLField(required=False, max_length=400, assume_scheme="https")
+    source_url = forms.CharField(
+        required=False, max_length=400, validators=[validate_safe_url], help_text="https:// address of the document"
+    )
     pd_number = forms.CharField(required=False, max_length=40, label="PD number")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -81,7 +85,9 @@ class WaiverForm(forms.Form):
     )
     public = forms.BooleanField(required=False, initial=True, label="Published (Federal Register / White House)")
     source_document = forms.CharField(max_length=400)
-    source_url = forms.URLField(required=False, max_length=400, assume_scheme="https")
+    source_url = forms.CharField(
+        required=False, max_length=400, validators=[validate_safe_url], help_text="https:// address of the document"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

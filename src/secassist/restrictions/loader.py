@@ -20,6 +20,7 @@ from django.db import models, transaction
 
 from secassist.audit.services import record
 from secassist.core.errors import ImportRejected
+from secassist.core.safe_url import SafeURLField, is_safe_url
 from secassist.reference.models import Authority, Country, Title22Account
 from secassist.reference.resolver import NameResolver
 
@@ -105,6 +106,11 @@ def _check_lengths(model: type[models.Model], key: str, values: dict[str, Any]) 
             raise ImportRejected(
                 f"{model.__name__} {key}: {name} is {len(value)} characters; at most {limit} allowed",
                 problems=[f"{key} column {name}: longer than {limit} characters"],
+            )
+        if isinstance(field, SafeURLField) and value and not is_safe_url(value):
+            raise ImportRejected(
+                f"{model.__name__} {key}: {name} {value[:80]!r} is not an https:// address or a relative path",
+                problems=[f"{key} column {name}: not an https:// address"],
             )
 
 

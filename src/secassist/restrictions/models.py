@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from secassist.core.safe_url import SafeURLField
 from secassist.reference.models import Authority, Country, Title22Account
 
 
@@ -60,7 +61,7 @@ class Restriction(models.Model):
     short_name = models.CharField(max_length=80)
     name = models.CharField(max_length=200)
     citation = models.CharField(max_length=200)
-    statute_url = models.URLField(max_length=300, blank=True)
+    statute_url = SafeURLField(max_length=300, blank=True)
     trigger = models.TextField(help_text="what triggers it and what it bars")
     trigger_kind = models.CharField(max_length=30, choices=TriggerKind.choices)
     recipient_scope = models.CharField(max_length=20, choices=RecipientScope.choices)
@@ -120,7 +121,7 @@ class Designation(models.Model):
     effective_from = models.DateField(null=True, blank=True, help_text="first day in force (required when not FY-scoped)")
     ended_on = models.DateField(null=True, blank=True, help_text="first day no longer in force (rescission, removal)")
     source_document = models.CharField(max_length=400)
-    source_url = models.URLField(max_length=400, blank=True)
+    source_url = SafeURLField(max_length=400, blank=True)
     pd_number = models.CharField(max_length=40, blank=True)
     note = models.TextField(blank=True)
     confidence = models.CharField(max_length=1, choices=Confidence.choices, default=Confidence.VERIFIED)
@@ -182,7 +183,7 @@ class Waiver(models.Model):
     cn_sent_on = models.DateField(null=True, blank=True)
     public = models.BooleanField(default=True, help_text="published (Federal Register / White House)")
     source_document = models.CharField(max_length=400)
-    source_url = models.URLField(max_length=400, blank=True)
+    source_url = SafeURLField(max_length=400, blank=True)
     confidence = models.CharField(max_length=1, choices=Confidence.choices, default=Confidence.VERIFIED)
     seed_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     locally_edited = models.BooleanField(default=False)

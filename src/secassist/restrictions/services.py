@@ -16,6 +16,7 @@ from secassist.accounts.access import require
 from secassist.audit.services import record
 from secassist.core.errors import InvalidInput, RuleViolation
 from secassist.core.fiscal import FiscalYear
+from secassist.core.safe_url import clean_url
 from secassist.reference.models import Authority, Country, Title22Account
 
 from .models import DataVersion, Designation, Restriction, SecurityForceUnit, Waiver
@@ -100,7 +101,7 @@ def record_designation(
         effective_from=effective_from,
         ended_on=ended_on,
         source_document=_text(source_document, "source_document"),
-        source_url=source_url,
+        source_url=clean_url(source_url, field="source_url"),
         pd_number=_text(pd_number, "pd_number", required=False, limit=40),
         note=note,
         confidence=confidence,
@@ -212,7 +213,7 @@ def record_waiver(
         cn_sent_on=cn_sent_on,
         public=public,
         source_document=_text(source_document, "source_document"),
-        source_url=source_url,
+        source_url=clean_url(source_url, field="source_url"),
         recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
         locally_edited=True,
     )

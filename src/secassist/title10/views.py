@@ -19,6 +19,7 @@ from secassist.accounts.roles import has_capability
 from secassist.clearances.selectors import for_subject
 from secassist.core import clock
 from secassist.core.errors import DomainError
+from secassist.core.registry import registry
 from secassist.reference.models import Authority, Cocom, Country
 
 from . import access, checks, cn, memo, selectors, services, workbook, workflow
@@ -179,6 +180,12 @@ def template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _objectives_of(proposal: Any) -> list[dict[str, Any]] | None:
+    """The objectives the proposal advances (§333(e)(6)), from the oversight app when installed (None hides the section)."""
+    objectives_for = registry.service("oversight.objectives_for")
+    return objectives_for(proposal=proposal) if objectives_for else None
+
+
 def _detail(
     request: HttpRequest, reference: str, *, errors: dict[str, str] | None = None, action_error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -213,6 +220,7 @@ def _detail(
             "can_decide": has_capability(request.user, "title10.decide"),
             "today": clock.today(),
             "values": request.POST if request.method == "POST" else {},
+            "objectives": _objectives_of(proposal),
         },
         status=status,
     )

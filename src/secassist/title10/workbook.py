@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from secassist.core import clock
 from secassist.core.errors import ImportRejected
+from secassist.core.exports import write_workbook
 
 from . import services
 from .intake import COLUMN_NAMES, COLUMNS, Lookups, as_raw, clean_proposal, comparable
@@ -58,7 +59,7 @@ def write_template(path: Path, rows: Iterable[dict[str, Any]] = ()) -> dict[str,
         purposes.append(["10USC333", p.code, p.label, p.citation])
     for p in GENERAL:
         purposes.append(["other authorities", p.code, p.label, p.citation])
-    wb.save(path)
+    write_workbook(wb, path)
     return {"file": str(path), "rows": count}
 
 

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from secassist.accounts.roles import has_capability
+from secassist.alerts.selectors import unread_count
 
+from . import inbox
 from .nav import build_nav
 
 
@@ -24,4 +26,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "nav_sections": _nav() if user is not None and user.is_authenticated else [],
         "can_view_audit": bool(user and has_capability(user, "audit.view")),
         "page_marking": getattr(request, "page_marking", None),
+        # A callable: counted only by pages that show the header badge.
+        "unread_alerts": (lambda: unread_count(user)) if user is not None and user.is_authenticated else 0,
+        "inbox_count": (lambda: inbox.badge_count(user)) if user is not None and user.is_authenticated else 0,
     }

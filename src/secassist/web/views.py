@@ -10,9 +10,12 @@ from django.templatetags.static import static
 from secassist.accounts.permissions import capability, public
 from secassist.accounts.roles import has_capability
 from secassist.audit.models import AuditEvent
+from secassist.core import clock
 from secassist.core.registry import registry
 from secassist.reference import selectors
 from secassist.reference.models import Authority, Bureau, Cocom, Country
+
+from . import inbox
 
 
 @capability("view")
@@ -32,7 +35,16 @@ def home(request: HttpRequest) -> HttpResponse:
         },
     ]
     counts += [{"label": c.label, "value": c.count(request.user), "url_name": c.url_name} for c in registry.home_counts]
-    return render(request, "web/home.html", {"counts": counts, "panels": _home_panels(request)})
+    today = clock.today()
+    context = {"counts": counts, "panels": _home_panels(request), "inbox_items": inbox.items_for(request.user, today=today)}
+    return render(request, "web/home.html", {**context, "today": today})
+
+
+@capability("view")
+def inbox_page(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    items = inbox.items_for(request.user, today=today)
+    return render(request, "web/inbox.html", {"inbox_items": items, "today": today, "horizon": inbox.CLOCK_HORIZON_DAYS})
 
 
 def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:

@@ -7,7 +7,8 @@
     document.querySelectorAll(".ovs-chart[data-spec]").forEach(function (el) {
       var source = document.getElementById(el.getAttribute("data-spec"));
       if (!source) { return; }
-      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: false });
+      // ast: Vega's expression interpreter instead of Function(): the CSP forbids eval.
+      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: false, ast: true });
     });
   }
   if (document.readyState === "loading") {

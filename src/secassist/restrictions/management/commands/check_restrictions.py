@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from secassist.core.cli import domain_errors_exit
 from secassist.core.errors import ImportRejected, InvalidInput
+from secassist.core.exports import format_of, write_csv
 from secassist.restrictions.checking import check, check_many
 from secassist.restrictions.engine import CheckResult
 from secassist.restrictions.explain import explain_lines
@@ -94,10 +95,11 @@ class Command(BaseCommand):
             raise ImportRejected(f"{path.name}: {len(problems)} row(s) invalid; nothing was checked", problems=problems) from None
         table = [OUT_COLUMNS, *(_row(r) for r in results)]
         if out:
+            format_of(out, allowed=("csv",))
             with Path(out).open("w", newline="", encoding="utf-8") as fh:
-                csv.writer(fh).writerows(table)
+                write_csv(fh, table)
         else:
-            csv.writer(self.stdout).writerows(table)
+            write_csv(self.stdout, table)  # type: ignore[arg-type]
         counts: dict[str, int] = {}
         for r in results:
             counts[r.verdict] = counts.get(r.verdict, 0) + 1
