@@ -168,3 +168,31 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def fill_restriction_gaps(db: Any, admin_user: Any) -> Any:
+    """fill_gaps(country, fiscal_year, on_date): record an analyst's `does_not_apply` assessment for every
+    restriction the data leaves uncovered for that country and period (any program), so a test can exercise
+    the rest of the verdict. Returns the restriction keys it filled."""
+    from secassist.restrictions.checking import check as run
+    from secassist.restrictions.services import record_assessment
+
+    def fill(country: str, fiscal_year: int, on_date: Any = None) -> set[str]:
+        keys: set[str] = set()
+        for program in ("FMF", "IMET", "PKO", "10USC333", "10USC331"):
+            result = run(country=country, program=program, fiscal_year=fiscal_year, on_date=on_date)
+            keys |= {f.restriction_key for f in result.gaps}
+        for key in sorted(keys):
+            record_assessment(
+                acting_user=admin_user,
+                restriction=key,
+                country=country,
+                fiscal_year=fiscal_year,
+                conclusion="does_not_apply",
+                basis="Test fixture: the gap is assumed assessed so that the rest of the verdict can be exercised.",
+                source_document="test fixture",
+            )
+        return keys
+
+    return fill

@@ -54,7 +54,11 @@ def _as_dba(*statements):
 def _cut_tail_and_rewind_head(keep_last):
     _as_dba(
         ("DELETE FROM audit_auditevent WHERE id > %s", [keep_last.pk]),
-        ("UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s", [keep_last.pk, keep_last.hash]),
+        (
+            "UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s, "
+            "event_count = (SELECT count(*) FROM audit_auditevent)",
+            [keep_last.pk, keep_last.hash],
+        ),
     )
 
 
@@ -316,7 +320,10 @@ def test_audit_verify_at_the_command_line_detects_a_deleted_tail_with_a_rewound_
     _tamper_file(
         db_path,
         ("DELETE FROM audit_auditevent WHERE id > ?", [keep_id]),
-        ("UPDATE audit_auditchainhead SET last_event_id = ?, last_hash = ?", [keep_id, keep_hash]),
+        (
+            "UPDATE audit_auditchainhead SET last_event_id = ?, last_hash = ?, event_count = (SELECT count(*) FROM audit_auditevent)",
+            [keep_id, keep_hash],
+        ),
     )
     result = run("audit-verify")
     assert result.returncode != 0

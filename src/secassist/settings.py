@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "secassist.congress",
     "secassist.title10",
     "secassist.plans",
+    "secassist.determinations",
     "secassist.oversight",
     "secassist.insights",
     "secassist.search",

@@ -67,10 +67,12 @@ def walk(sa_analyst: Any, clearer: Any, clearer_af: Any) -> Any:
 
 
 @pytest.fixture
-def fmf_allocation(admin_user: Any) -> Any:
-    """A real budget line: FY2026 FMF appropriation with a Jordan allocation of $50M."""
+def fmf_allocation(admin_user: Any, fill_restriction_gaps: Any) -> Any:
+    """A real budget line: FY2026 FMF appropriation with a Jordan allocation of $50M. The restrictions the data
+    does not cover for Jordan in FY2026 are recorded as assessed, so these tests exercise the CN gate alone."""
     from secassist.budget import services as budget
 
+    fill_restriction_gaps("JOR", 2026)
     appr = budget.create_appropriation(
         acting_user=admin_user,
         account="FMF",

@@ -35,8 +35,17 @@ def test_a_cuba_fmf_fy2025_package_shows_prohibited_with_the_sst_citation(cuba_f
     assert "CUB × FMF × FY2025 on 2025-02-01" in html
 
 
-def test_a_country_with_no_restriction_shows_allowed(make_package, client_as, viewer) -> None:
+def test_a_country_whose_gaps_are_not_assessed_shows_not_assessed(make_package, client_as, viewer) -> None:
     package = make_package(title="FMF for Norway (test)", country="NOR", fiscal_year=2026, rules=[])
+    verdict = verdicts.verdict_for(package, on_date=dt.date(2026, 3, 2))
+    assert verdict["status"] == "ok" and verdict["verdict"] == "not_assessed" and verdict["result"].gaps
+    html = client_as(viewer).get(reverse("congress:detail", args=[package.pk])).content.decode()
+    assert "Restrictions: Not assessed" in html and "record an assessment" in html
+
+
+def test_a_country_with_no_restriction_shows_allowed(make_package, client_as, viewer, fill_restriction_gaps) -> None:
+    package = make_package(title="FMF for Norway (test)", country="NOR", fiscal_year=2026, rules=[])
+    fill_restriction_gaps("NOR", 2026, dt.date(2026, 3, 2))
     verdict = verdicts.verdict_for(package, on_date=dt.date(2026, 3, 2))
     assert verdict["status"] == "ok" and verdict["verdict"] == "allowed" and verdict["result"].findings == []
     html = client_as(viewer).get(reverse("congress:detail", args=[package.pk])).content.decode()
@@ -112,7 +121,7 @@ def test_the_list_shows_a_verdict_column_in_a_flat_number_of_queries(
     client.get(reverse("congress:list"))  # warm the restrictions snapshot, as any running server has
     with django_assert_max_num_queries(25):
         html = client.get(reverse("congress:list")).content.decode()
-    assert "Restrictions today" in html and "<strong>Prohibited</strong>" in html and "Allowed" in html
+    assert "Restrictions today" in html and "<strong>Prohibited</strong>" in html and "<strong>Not assessed</strong>" in html
     packages = list(Package.objects.order_by("pk"))
     many = verdicts.verdicts_for(packages, on_date=dt.date(2025, 2, 1))
     single = {p.pk: verdicts.verdict_for(p, on_date=dt.date(2025, 2, 1))["verdict"] for p in packages}

@@ -138,3 +138,67 @@ def _demo_appropriation(user: Any, account: str, law: str) -> Any:
         enacted_on=dt.date(2026, 10, 15),
         public_law=law,
     )
+
+
+def test_an_analyst_sets_a_spend_plan_and_records_a_dod_report_on_the_execution_page(
+    client_as: Any, sa_analyst: Any, funds: Any, proposal: Any
+) -> None:
+    from secassist.audit.models import AuditEvent
+    from secassist.oversight.models import Title10Execution
+
+    line = funds.line("IMET", "JOR", "1000.00")
+    client = client_as(sa_analyst)
+    resp = client.post(
+        "/oversight/execution/",
+        {
+            "action": "plan",
+            "program": f"t22:{line.pk}",
+            "end_1": "2026-12-31",
+            "obligated_1": "500.00",
+            "disbursed_1": "100.00",
+            "end_2": "2027-03-31",
+            "obligated_2": "1000.00",
+            "disbursed_2": "400.00",
+        },
+        follow=True,
+    )
+    assert "Spend plan of FY2027 IMET Jordan recorded (2 quarter ends)" in resp.content.decode()
+    assert list(SpendPlanPoint.objects.values_list("quarter_end", "planned_obligated")) == [
+        (dt.date(2026, 12, 31), services.to_money("500.00")),
+        (dt.date(2027, 3, 31), services.to_money("1000.00")),
+    ]
+    resp = client.post(
+        "/oversight/execution/",
+        {
+            "action": "title10",
+            "program": f"t10:{proposal.reference}",
+            "as_of": "2026-11-20",
+            "obligated": "100.00",
+            "disbursed": "200.00",
+            "source": "DSCA",
+        },
+        follow=True,
+    )
+    assert "disbursed cannot exceed obligated" in resp.content.decode() and not Title10Execution.objects.exists()
+    client.post(
+        "/oversight/execution/",
+        {
+            "action": "title10",
+            "program": f"t10:{proposal.reference}",
+            "as_of": "2026-11-20",
+            "obligated": "300.00",
+            "disbursed": "200.00",
+            "source": "DSCA",
+        },
+    )
+    assert Title10Execution.objects.get().obligated == services.to_money("300.00")
+    assert AuditEvent.objects.filter(action__in=["oversight.plan_set", "oversight.t10_execution_record"]).count() == 2
+
+
+def test_a_read_only_user_cannot_post_execution_inputs(client_as: Any, viewer: Any, funds: Any) -> None:
+    line = funds.line("IMET", "JOR", "1000.00")
+    resp = client_as(viewer).post(
+        "/oversight/execution/",
+        {"action": "plan", "program": f"t22:{line.pk}", "end_1": "2026-12-31", "obligated_1": "1.00", "disbursed_1": "0"},
+    )
+    assert resp.status_code == 403 and not SpendPlanPoint.objects.exists()

@@ -359,3 +359,22 @@ def test_edit_pages_save_through_the_services(client_as, dsp_analyst):
     assert r.status_code == 302
     meeting.refresh_from_db()
     assert meeting.kind == "war_game" and meeting.countries.get().iso3 == "KEN"
+
+
+@pytest.mark.parametrize("owner", ["viewer", "boss"])
+def test_an_action_item_cannot_be_given_to_a_viewer_or_an_administrator(dsp_analyst, viewer, admin_user, owner):
+    from secassist.core.errors import InvalidInput
+    from secassist.plans import services
+
+    meeting = services.create_engagement(acting_user=dsp_analyst, kind="3d_wg", title="3D WG", held_on="2026-11-20")
+    with pytest.raises(InvalidInput) as refused:
+        services.add_action_item(
+            acting_user=dsp_analyst, engagement=meeting, description="Send input", owner=owner, due_on="2026-12-01"
+        )
+    assert refused.value.details["field"] == "owner"
+
+
+def test_closing_comments_warns_which_offices_have_not_answered(client_as, dsp_analyst):
+    tasker = make_tasker(dsp_analyst, state="comments_due", comments=1)
+    html = client_as(dsp_analyst).get(reverse("plans:tasker", args=[tasker.pk])).content.decode()
+    assert "2 tasked offices have not answered yet: AF, DRL" in html

@@ -33,3 +33,8 @@ def check(restrictions_data: Any) -> Any:
     from secassist.restrictions.checking import check as run
 
     return run
+
+
+@pytest.fixture
+def fill_gaps(restrictions_data: Any, fill_restriction_gaps: Any) -> Any:
+    return fill_restriction_gaps

@@ -13,7 +13,8 @@ def post(client, url, body):
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
-def test_check_returns_exactly_the_engine_result(restrictions_data, api_as, viewer):
+def test_check_returns_exactly_the_engine_result(restrictions_data, fill_gaps, api_as, viewer):
+    fill_gaps("SOM", 2025, "2025-03-01")
     from secassist.restrictions.checking import check
 
     response = post(api_as(viewer), URL, {"country": "SOM", "program": "IMET", "fiscal_year": 2025, "on_date": "2025-03-01"})
@@ -24,13 +25,17 @@ def test_check_returns_exactly_the_engine_result(restrictions_data, api_as, view
     assert body == expected
     assert body["verdict"] == "allowed_under_waiver"
     (finding,) = body["findings"]
+    assert body["waivers_relied_on"][0]["pd_number"] == "2024-15" and body["conditions"] == []
+    assert {a["restriction"] for a in body["assessments_relied_on"]} and body["not_assessed"] == []
     assert set(finding) >= {"code", "restriction", "citation", "effect", "designation", "waiver", "explanation"}
     assert finding["waiver"]["pd_number"] == "2024-15"
     assert finding["designation"]["source_url"].startswith("https://")
 
 
-def test_on_date_defaults_to_today(restrictions_data, api_as, viewer):
+def test_on_date_defaults_to_today(restrictions_data, fill_gaps, api_as, viewer):
     import time_machine
+
+    fill_gaps("TUR", 2024, "2024-07-01")
 
     with time_machine.travel("2024-07-01 12:00Z"):
         body = post(api_as(viewer), URL, {"country": "TUR", "program": "FMF", "fiscal_year": 2024}).json()
@@ -59,7 +64,8 @@ def test_bad_input_is_a_422_naming_the_field_and_the_allowed_values(restrictions
         assert "allowed" in json.dumps(data["details"])
 
 
-def test_batch_checks_every_row_against_one_snapshot(restrictions_data, api_as, viewer):
+def test_batch_checks_every_row_against_one_snapshot(restrictions_data, fill_gaps, api_as, viewer):
+    fill_gaps("SOM", 2025, "2025-03-01")
     checks = [{"country": "SOM", "program": p, "fiscal_year": 2025, "on_date": "2025-03-01"} for p in ("IMET", "FMF", "10USC333")]
     response = post(api_as(viewer), "/api/v1/restrictions/check-batch", {"checks": checks})
     assert response.status_code == 200
@@ -80,7 +86,8 @@ def test_a_batch_with_a_bad_row_is_refused_listing_the_row(restrictions_data, ap
     assert response.json()["details"]["field"] == "checks[1].program"
 
 
-def test_recording_a_waiver_through_the_api_changes_the_next_check(restrictions_data, api_as, sa_analyst):
+def test_recording_a_waiver_through_the_api_changes_the_next_check(restrictions_data, fill_gaps, api_as, sa_analyst):
+    fill_gaps("SOM", 2025, "2025-06-01")
     client = api_as(sa_analyst)
     before = post(client, URL, {"country": "SOM", "program": "FMF", "fiscal_year": 2025, "on_date": "2025-06-01"}).json()
     assert before["verdict"] == "prohibited"

@@ -16,7 +16,8 @@ def run(*args):
     return out.getvalue()
 
 
-def test_check_prints_a_readable_explanation(restrictions_data):
+def test_check_prints_a_readable_explanation(restrictions_data, fill_gaps):
+    fill_gaps("SOM", 2025, "2025-03-01")
     text = run("--country", "SOM", "--program", "IMET", "--fy", "2025", "--date", "2025-03-01")
     assert "Verdict: ALLOWED UNDER WAIVER" in text
     assert "[RST-016] Child Soldiers Prevention Act" in text
@@ -36,7 +37,9 @@ def test_check_requires_the_three_arguments(restrictions_data):
     assert "--program" in str(exc.value)
 
 
-def test_batch_mode_reads_a_csv_and_writes_results(restrictions_data, tmp_path):
+def test_batch_mode_reads_a_csv_and_writes_results(restrictions_data, fill_gaps, tmp_path):
+    fill_gaps("SOM", 2025, "2025-03-01")
+    fill_gaps("CAF", 2025, "2025-03-01")
     src = tmp_path / "lines.csv"
     src.write_text(
         "country,program,fiscal_year,on_date,purpose\nSOM,IMET,2025,2025-03-01,\nSOM,FMF,2025,2025-03-01,\n"

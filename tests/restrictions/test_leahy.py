@@ -13,7 +13,11 @@ D = dt.date
 
 
 @pytest.fixture
-def units(restrictions_data, sa_analyst):
+def units(restrictions_data, sa_analyst, fill_gaps):
+    # Kenya and Somalia FY2025: the country-level gaps (e.g. Brooke arrears) assessed, so the unit rules show alone.
+    fill_gaps("KEN", 2025, D(2025, 3, 1))
+    fill_gaps("SOM", 2025, D(2025, 3, 1))
+
     def make(name, **fields):
         base = {
             "force_type": "military",
@@ -74,3 +78,18 @@ def test_a_unit_of_another_country_is_refused_naming_the_field(check, units):
     with pytest.raises(InvalidInput) as exc:
         check(country="SOM", program="IMET", fiscal_year=2025, units=[unit.pk])
     assert exc.value.details["field"] == "units"
+
+
+def test_without_the_country_gaps_assessed_units_are_not_assessed_yet_the_vetting_conditions_stay_listed(check, sa_analyst):
+    unit = services.save_unit(
+        acting_user=sa_analyst,
+        country="GHA",
+        name="Ghana Unit",
+        force_type="military",
+        vetting_status="approved",
+        vetted_on=D(2024, 1, 10),
+        vetting_expires_on=D(2025, 1, 31),
+    )
+    result = check(country="GHA", program="PKO", fiscal_year=2025, on_date=D(2025, 3, 1), units=[unit.pk])
+    assert result.verdict == "not_assessed"
+    assert {c["code"] for c in result.conditions} == {"RST-090", "RST-091"}

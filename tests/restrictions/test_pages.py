@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -146,8 +149,10 @@ def test_unit_form_registers_a_unit(restrictions_data, client_as, sa_analyst):
     assert "GSU Recce" in html
 
 
-def test_an_analyst_updates_a_units_vetting_and_the_check_follows(restrictions_data, client_as, sa_analyst):
+def test_an_analyst_updates_a_units_vetting_and_the_check_follows(restrictions_data, fill_gaps, client_as, sa_analyst):
     from secassist.restrictions import services
+
+    fill_gaps("KEN", 2025)
     from secassist.restrictions.checking import check
 
     unit = services.save_unit(acting_user=sa_analyst, country="KEN", name="Unit Q", force_type="military")
@@ -169,3 +174,20 @@ def test_an_analyst_updates_a_units_vetting_and_the_check_follows(restrictions_d
     assert response.status_code == 302
     assert check(country="KEN", program="FMF", fiscal_year=2025, on_date="2025-02-01", units=[unit.pk]).verdict == "prohibited"
     assert AuditEvent.objects.filter(action="restrictions.unit.save", object_id=str(unit.pk)).exists()
+
+
+def test_a_check_link_naming_only_the_country_opens_the_form_filled_for_the_current_fy(client_as, viewer):
+    with time_machine.travel(dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC), tick=False):
+        page = client_as(viewer).get("/restrictions/check/", {"country": "SOM"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "This field is required" not in html
+    assert 'value="SOM"' in html and 'value="2027"' in html, "FY2027 began on 1 October 2026"
+
+
+@pytest.mark.parametrize(("day", "fy"), [((2026, 9, 30), 2026), ((2026, 10, 1), 2027)])
+def test_a_check_link_with_a_program_is_answered_for_the_current_fy(client_as, viewer, day, fy):
+    with time_machine.travel(dt.datetime(*day, 12, 0, tzinfo=dt.UTC), tick=False):
+        page = client_as(viewer).get("/restrictions/check/", {"country": "JOR", "program": "FMF"})
+    assert page.status_code == 200, page.content.decode()[:500]
+    assert f"FY{fy}" in page.content.decode()

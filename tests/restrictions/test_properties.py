@@ -9,12 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secassist.restrictions.engine import (
+    ALLOWED_VERDICTS,
+    CoveragePeriod,
     DesignationFact,
     ExceptionRule,
     ProgramInfo,
     Query,
     RestrictionRule,
     Snapshot,
+    UnitFact,
     WaiverFact,
     evaluate,
 )
@@ -53,7 +56,20 @@ def rules(draw, rid):
         ),
         waiver_holder="President",
         has_waiver=True,
+        duration=draw(st.sampled_from(["fy_scoped", "open_ended"])),
+        periods=tuple(draw(st.lists(periods(), max_size=2))),
     )
+
+
+@st.composite
+def periods(draw):
+    status = draw(st.sampled_from(["complete", "complete", "partial"]))
+    if draw(st.booleans()):
+        first = draw(st.integers(2019, 2026))
+        return CoveragePeriod("list", status, first, draw(st.integers(first, 2027)), None, None, "src", "", "fill")
+    start = draw(days)
+    end = draw(st.one_of(st.none(), days.filter(lambda d: d >= start)))
+    return CoveragePeriod("list", status, None, None, start, end, "src", "", "fill")
 
 
 @st.composite
@@ -151,7 +167,7 @@ def test_a_prohibiting_designation_in_force_is_never_silently_dropped(world):
             and rule.coverage(PROGRAMS[query.program]) is not None
         )
         if reaches:
-            matching = [f for f in result.findings if f.designation and f.designation["id"] == d.id]
+            matching = [f for f in result.findings if f.designation and f.designation.get("id") == d.id]
             assert len(matching) == 1
             assert matching[0].effect in ("prohibits", "waived", "excepted")
             if matching[0].effect == "prohibits":
@@ -167,10 +183,74 @@ def test_adding_a_waiver_never_makes_a_verdict_stricter(world, data):
     before = evaluate(snapshot(rule_list, des, wvs), query, evaluated_at=NOW)
     extra = data.draw(waivers(999, [r.id for r in rule_list]))
     after = evaluate(snapshot(rule_list, des, [*wvs, extra]), query, evaluated_at=NOW)
-    order = ["allowed", "allowed_with_conditions", "allowed_under_waiver", "prohibited"]
+    order = ["allowed", "allowed_with_conditions", "allowed_under_waiver", "not_assessed", "prohibited"]
     if before.verdict == "allowed":
         assert after.verdict != "prohibited"
     assert len(after.prohibiting) <= len(before.prohibiting)
     assert len(after.findings) == len(before.findings)
-    if before.verdict != "prohibited":
+    if before.verdict not in ("prohibited", "not_assessed"):
         assert order.index(after.verdict) <= max(order.index(before.verdict), order.index("allowed_under_waiver"))
+
+
+LEAHY = RestrictionRule(
+    id=99,
+    key="leahy",
+    rule_code="RST-021",
+    short_name="Leahy",
+    citation="22 U.S.C. 2378d",
+    source="s",
+    trigger_kind="unit_finding",
+    recipient_scope="units",
+    accounts=frozenset({"FMF", "IMET", "PKO"}),
+    authorities=frozenset(),
+    covers_all_title10=True,
+    reaches_inheriting_title10=False,
+    exceptions=(),
+    waiver_holder="",
+    has_waiver=False,
+)
+
+
+@st.composite
+def unit_facts(draw):
+    return UnitFact(
+        id=draw(st.integers(1, 3)),
+        country="AAA",
+        name="Unit",
+        vetting_status=draw(st.sampled_from(["approved", "pending", "not_vetted"])),
+        vetted_on=None,
+        vetting_expires_on=draw(st.one_of(st.none(), days)),
+        credible_information=draw(st.booleans()),
+        finding_date=None,
+        remediation_status=draw(st.sampled_from(["none", "remediated"])),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(worlds())
+def test_no_answer_with_a_not_assessed_finding_is_ever_allowed(world):
+    rule_list, des, wvs, query = world
+    result = evaluate(snapshot(rule_list, des, wvs), query, evaluated_at=NOW)
+    if any(f.effect == "not_assessed" for f in result.findings):
+        assert result.verdict not in ALLOWED_VERDICTS
+        assert result.verdict in ("not_assessed", "prohibited")
+        assert result.as_dict()["not_assessed"]
+    if result.verdict in ALLOWED_VERDICTS:
+        assert not result.gaps
+
+
+@settings(max_examples=300, deadline=None)
+@given(worlds(), st.data())
+def test_a_waiver_never_removes_a_condition(world, data):
+    rule_list, des, wvs, query = world
+    unit = data.draw(unit_facts())
+    query = dataclasses.replace(query, country="AAA", recipient="units", units=(unit.id,))
+    base = snapshot([*rule_list, LEAHY], des, wvs)
+    base = dataclasses.replace(base, units={unit.id: unit}, unit_rules=(LEAHY,))
+    before = evaluate(base, query, evaluated_at=NOW)
+    extra = data.draw(waivers(999, [r.id for r in rule_list]))
+    more = snapshot([*rule_list, LEAHY], des, [*wvs, dataclasses.replace(extra, country="AAA")])
+    more = dataclasses.replace(more, units={unit.id: unit}, unit_rules=(LEAHY,))
+    after = evaluate(more, query, evaluated_at=NOW)
+    assert after.conditions == before.conditions
+    assert after.as_dict()["conditions"] == before.as_dict()["conditions"]

@@ -10,7 +10,8 @@ from django.urls import reverse
 from secassist.core.registry import registry
 
 
-def test_the_check_is_provided_as_the_agreed_cross_app_service(restrictions_data):
+def test_the_check_is_provided_as_the_agreed_cross_app_service(restrictions_data, fill_gaps):
+    fill_gaps("SOM", 2024, dt.date(2024, 3, 1))
     service = registry.service("restrictions.check")
     assert service is not None
     result = service(

@@ -1,13 +1,20 @@
-"""API authentication: `Authorization: Bearer <token>` or the browser session (with CSRF)."""
+"""API authentication: `Authorization: Bearer <token>` or the browser session (with CSRF).
+
+A session only counts where a page would: an administrator who must use a second factor and has
+not verified it in this session is refused (issue #12 item 1), instead of being let in through
+/api/v1/ while the pages redirect to the TOTP check.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
-from .services import user_for_token
+from secassist.core.errors import AccessDenied
+
+from .services import needs_second_factor, user_for_token
 
 
 class BearerToken(HttpBearer):
@@ -15,4 +22,15 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+        return user
+
+
+class VerifiedSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and needs_second_factor(user):
+            raise AccessDenied(
+                "this session has not passed the second factor: verify at /account/mfa/verify/ or use a Bearer token",
+                code="mfa_required",
+            )
         return user

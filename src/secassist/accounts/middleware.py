@@ -4,14 +4,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 
 from .permissions import PUBLIC, required_for
-from .roles import Role, has_capability
+from .roles import has_capability
+from .services import needs_second_factor
 
 log = logging.getLogger(__name__)
 # The API authenticates by token inside django-ninja; the admin has its own staff login.
@@ -47,12 +47,9 @@ class PermissionMapMiddleware:
 
     def _admin_mfa(self, request: HttpRequest) -> HttpResponse | None:
         """Administrators must pass a TOTP check when the deployment requires it."""
-        user = request.user
-        if not (settings.SECASSIST_REQUIRE_ADMIN_MFA and user.is_authenticated and getattr(user, "role", "") == Role.ADMIN):
+        if not needs_second_factor(request.user):
             return None
         match = request.resolver_match
         if match is not None and match.url_name in MFA_EXEMPT_URL_NAMES:
             return None
-        if user.is_verified():  # type: ignore[union-attr,attr-defined]
-            return None
-        return redirect("mfa-verify")
+        return redirect_to_login(request.get_full_path(), login_url=reverse("mfa-verify"))

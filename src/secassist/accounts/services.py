@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -105,6 +106,15 @@ def create_token(*, acting_user: Any, user: User, name: str = "") -> tuple[ApiTo
 def revoke_token(*, acting_user: Any, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
     record(actor=acting_user, action="token.revoke", obj=token)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """True when this signed-in user must pass TOTP and has not in this session (pages and the API)."""
+    if not (settings.SECASSIST_REQUIRE_ADMIN_MFA and getattr(user, "is_authenticated", False)):
+        return False
+    if getattr(user, "role", "") != Role.ADMIN:
+        return False
+    return not (getattr(user, "is_verified", None) and user.is_verified())
 
 
 def user_for_token(key: str) -> User | None:

@@ -8,7 +8,8 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -68,6 +69,14 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa_setup.html", {"qr_svg_b64": svg, "secret": secret, "error": error})
 
 
+def safe_next(request: HttpRequest, default: str = "web:home") -> str:
+    """The `next` target only when it stays on this site (no open redirect, issue #12 item 5)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(default)
+
+
 @capability("view")
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
@@ -80,6 +89,6 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if token.isdigit() and device.verify_token(token):
                 otp_login(request, device)
-                return redirect(request.GET.get("next") or "web:home")
+                return redirect(safe_next(request))
         error = "That code did not match. Enter the 6-digit code your authenticator app shows now."
     return render(request, "accounts/mfa_verify.html", {"error": error})

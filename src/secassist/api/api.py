@@ -9,9 +9,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
 
-from secassist.accounts.auth import BearerToken
+from secassist.accounts.auth import BearerToken, VerifiedSession
 
 from . import errors
 
@@ -40,7 +39,7 @@ api = NinjaAPI(
     description="The open API of secassist. Authenticate with `Authorization: Bearer <token>` "
     "(create a token with `secassist create-token --user USERNAME` or on your account page). "
     'Errors are JSON `{"code", "message", "details"}`. Amounts are decimal strings.',
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), VerifiedSession()],
     urls_namespace="api",
     docs_decorator=_docs_access,
 )
@@ -54,6 +53,7 @@ def _mount() -> None:
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
+    from secassist.determinations.api import router as determinations_router
     from secassist.insights.api import router as insights_router
     from secassist.oversight.api import router as oversight_router
     from secassist.plans.api import router as plans_router
@@ -74,6 +74,7 @@ def _mount() -> None:
     api.add_router("", congress_router)
     api.add_router("", title10_router)
     api.add_router("", plans_router)
+    api.add_router("", determinations_router)
     api.add_router("", oversight_router)
     api.add_router("", insights_router)
     api.add_router("", search_router)

@@ -67,6 +67,8 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_event_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Maintained by record() under the same lock, so the home page never counts the whole trail.
+    event_count = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"audit head at #{self.last_event_id}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.models import F
 
 from secassist.core import clock
 from secassist.core.middleware import current_request_id
@@ -119,7 +120,9 @@ def record(
     )
     event.hash = digest_of(event, head.last_hash)
     event.save()
-    AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=event.pk, last_hash=event.hash)
+    AuditChainHead.objects.filter(pk=head.pk).update(
+        last_event_id=event.pk, last_hash=event.hash, event_count=F("event_count") + 1
+    )
     transaction.on_commit(_anchor_after_commit)
     return event
 
@@ -131,6 +134,18 @@ def _anchor_after_commit() -> None:
 
 
 def _locked_head() -> AuditChainHead:
-    head, _ = AuditChainHead.objects.get_or_create(pk=1)
-    # On PostgreSQL this row lock orders concurrent writers; SQLite already serialises them.
-    return AuditChainHead.objects.select_for_update().get(pk=head.pk)
+    """The chain head, locked: one query on the hot path (the row exists after the first event).
+
+    On PostgreSQL this row lock orders concurrent writers; SQLite already serialises them.
+    """
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    AuditChainHead.objects.get_or_create(pk=1)  # the very first event of an installation
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def event_count() -> int:
+    """How many events the chain holds, read from the head (no COUNT(*) over a table that only grows)."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("event_count", flat=True).first()
+    return head or 0

@@ -72,4 +72,12 @@ def verify_events(events: Iterable[AuditEvent], *, head: AuditChainHead | None, 
             "the newest event recorded by the chain head is missing (rows were deleted from the end)",
             anchors_checked,
         )
+    if head is not None and head.last_event_id and head.event_count != checked:
+        return ChainReport(
+            False,
+            checked,
+            head.last_event_id,
+            f"the chain head counts {head.event_count} events but {checked} were found (rows were removed)",
+            anchors_checked,
+        )
     return ChainReport(True, checked, anchors_checked=anchors_checked)

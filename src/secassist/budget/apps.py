@@ -10,7 +10,7 @@ class BudgetConfig(AppConfig):
     def ready(self) -> None:
         from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, registry
 
-        from . import activities, demo, importers, tables, views
+        from . import activities, demo, importers, ledger_import, tables, views
 
         registry.add_importer(
             Importer(
@@ -33,6 +33,21 @@ class BudgetConfig(AppConfig):
                 "title22-activities",
                 "Title 22 activities (XLSX): allocation_id, reference, description, units, capabilities, platforms, years",
                 activities.import_activities,
+            )
+        )
+        registry.add_importer(
+            Importer(
+                "fa-complete",
+                "ForeignAssistance.gov complete-schema file (CSV, activity level), staged and loaded in one statement",
+                importers.import_fa_complete,
+                importers.fa_complete_path,
+            )
+        )
+        registry.add_importer(
+            Importer(
+                "ledger",
+                "Funds ledger entries (CSV: appropriation, recipient, line, entry_type, amount, date, document_ref, reason)",
+                ledger_import.import_ledger,
             )
         )
         for kind, (help_text, _) in tables.EXPORTS.items():

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from secassist.accounts.access import require
 from secassist.audit.services import record
-from secassist.core import clock
+from secassist.core import bulk, clock
 from secassist.core.errors import ImportRejected
 from secassist.core.money import CENT, MAX_AMOUNT
 from secassist.reference.models import PseudoRegion
@@ -146,8 +146,41 @@ def _pk(obj: Any) -> int | None:
     return obj.pk if obj is not None else None
 
 
-def validate_greenbook(path: Path, rows: list[dict[str, str]], *, progress: bool) -> list[HistoricalAmount]:
-    resolver = NameResolver.from_db()
+# The columns of HistoricalAmount the importers fill, in the order of their tuples.
+COLUMNS = (
+    "source",
+    "line_no",
+    "fiscal_year",
+    "transition_quarter",
+    "program",
+    "account_name",
+    "transaction_type",
+    "recipient_name",
+    "country_id",
+    "pseudo_region_id",
+    "amount_current",
+    "amount_constant",
+    "rounded",
+)
+Row = tuple[Any, ...]
+CURRENT, COUNTRY = COLUMNS.index("amount_current"), COLUMNS.index("country_id")
+
+
+class CachedResolver:
+    """The name resolver, asked once per distinct name (a file names a few hundred recipients)."""
+
+    def __init__(self) -> None:
+        self.resolver = NameResolver.from_db()
+        self.seen: dict[str, Any] = {}
+
+    def resolve(self, name: str) -> Any:
+        if name not in self.seen:
+            self.seen[name] = self.resolver.resolve(name)
+        return self.seen[name]
+
+
+def validate_greenbook(path: Path, rows: list[dict[str, str]], *, progress: bool) -> list[Row]:
+    resolver = CachedResolver()
     problems = Problems(path, [])
     out = []
     for line, row in _progress(rows, progress, "validating greenbook"):
@@ -163,28 +196,28 @@ def validate_greenbook(path: Path, rows: list[dict[str, str]], *, progress: bool
         if year is None or current is None or not pubrow or not who.resolved:
             continue
         out.append(
-            HistoricalAmount(
-                source=HistorySource.GREENBOOK,
-                line_no=line,
-                fiscal_year=year[0],
-                transition_quarter=year[1],
-                program=GREENBOOK_PROGRAMS.get(pubrow, pubrow)[:80],
-                account_name=(row.get("account") or "")[:200],
-                transaction_type="Obligations",
-                recipient_name=name[:160],
-                country_id=_pk(who.country),
-                pseudo_region_id=_pk(who.pseudo_region),
-                amount_current=current,
-                amount_constant=constant,
-                rounded=abs(current) >= ROUNDING_THRESHOLD,
+            (
+                HistorySource.GREENBOOK.value,
+                line,
+                year[0],
+                year[1],
+                GREENBOOK_PROGRAMS.get(pubrow, pubrow)[:80],
+                (row.get("account") or "")[:200],
+                "Obligations",
+                name[:160],
+                _pk(who.country),
+                _pk(who.pseudo_region),
+                current,
+                constant,
+                abs(current) >= ROUNDING_THRESHOLD,
             )
         )
     problems.raise_if_any()
     return out
 
 
-def validate_fa_country(path: Path, rows: list[dict[str, str]], *, progress: bool) -> list[HistoricalAmount]:
-    resolver = NameResolver.from_db()
+def validate_fa_country(path: Path, rows: list[dict[str, str]], *, progress: bool) -> list[Row]:
+    resolver = CachedResolver()
     by_code = {p.code: p for p in PseudoRegion.objects.exclude(code="")}
     problems = Problems(path, [])
     seen: dict[tuple[str, str, str], int] = {}
@@ -209,19 +242,20 @@ def validate_fa_country(path: Path, rows: list[dict[str, str]], *, progress: boo
         if year is None or current is None or ttype not in FA_TYPES or (who.country is None and region is None):
             continue
         out.append(
-            HistoricalAmount(
-                source=HistorySource.FA_COUNTRY,
-                line_no=line,
-                fiscal_year=year[0],
-                transition_quarter=year[1],
-                program="ALL",
-                transaction_type=ttype,
-                recipient_name=name[:160],
-                country_id=_pk(who.country),
-                pseudo_region_id=_pk(region),
-                amount_current=current,
-                amount_constant=constant,
-                rounded=False,
+            (
+                HistorySource.FA_COUNTRY.value,
+                line,
+                year[0],
+                year[1],
+                "ALL",
+                "",
+                ttype,
+                name[:160],
+                _pk(who.country),
+                _pk(region),
+                current,
+                constant,
+                False,
             )
         )
     problems.raise_if_any()
@@ -231,7 +265,7 @@ def validate_fa_country(path: Path, rows: list[dict[str, str]], *, progress: boo
 def _load(
     source: str,
     path: Path,
-    validate: Callable[..., list[HistoricalAmount]],
+    validate: Callable[..., list[Row]],
     required: list[str],
     *,
     acting_user: Any,
@@ -247,21 +281,10 @@ def _load(
         return {"source": source, "rows": previous.rows, "created": 0, "unchanged": previous.rows}
     objs = validate(path, rows, progress=progress)
     with transaction.atomic():
-        removed, _ = HistoricalAmount.objects.filter(source=source).delete()
-        HistoricalAmount.objects.bulk_create(objs, batch_size=2000)
-        HistoryImport.objects.update_or_create(
-            source=source, defaults={"file_name": path.name, "sha256": digest, "rows": len(objs), "imported_at": clock.now()}
-        )
-        imp = HistoryImport.objects.get(source=source)
-        record(
-            actor=acting_user,
-            action="budget.history.import",
-            obj=imp,
-            before={"rows": previous.rows, "sha256": previous.sha256} if previous else None,
-            after={"file": path.name, "rows": len(objs), "sha256": digest, "replaced": removed},
-        )
-    negative = sum(1 for o in objs if o.amount_current < 0)
-    pseudo = sum(1 for o in objs if o.country_id is None)
+        removed = _replace_rows(source, lambda: bulk.load_rows(HistoricalAmount._meta.db_table, COLUMNS, objs))
+        _remember(source, path, digest, len(objs), previous, removed, acting_user)
+    negative = sum(1 for o in objs if o[CURRENT] < 0)
+    pseudo = sum(1 for o in objs if o[COUNTRY] is None)
     return {
         "source": source,
         "rows": len(objs),
@@ -270,6 +293,27 @@ def _load(
         "negative_rows": negative,
         "pseudo_region_rows": pseudo,
     }
+
+
+def _replace_rows(source: str, load: Callable[[], Any]) -> int:
+    """Delete the source's rows in one statement, then load the new ones (plain tuples, no model objects)."""
+    removed, _ = HistoricalAmount.objects.filter(source=source).delete()
+    load()
+    return removed
+
+
+def _remember(source: str, path: Path, digest: str, rows: int, previous: Any, removed: int, acting_user: Any) -> None:
+    HistoryImport.objects.update_or_create(
+        source=source, defaults={"file_name": path.name, "sha256": digest, "rows": rows, "imported_at": clock.now()}
+    )
+    imp = HistoryImport.objects.get(source=source)
+    record(
+        actor=acting_user,
+        action="budget.history.import",
+        obj=imp,
+        before={"rows": previous.rows, "sha256": previous.sha256} if previous else None,
+        after={"file": path.name, "rows": rows, "sha256": digest, "replaced": removed},
+    )
 
 
 def import_greenbook(path: Path | str, *, acting_user: Any = None, progress: bool = False) -> dict[str, Any]:
@@ -282,3 +326,134 @@ def import_fa_country(path: Path | str, *, acting_user: Any = None, progress: bo
     return _load(
         HistorySource.FA_COUNTRY, Path(path), validate_fa_country, FA_COLUMNS, acting_user=acting_user, progress=progress
     )
+
+
+# ---------------------------------------------------------------- ForeignAssistance.gov complete schema
+
+FA_COMPLETE_COLUMNS = [
+    "Country Code",
+    "Country Name",
+    "Funding Account Name",
+    "Transaction Type Name",
+    "Fiscal Year",
+    "Current Dollar Amount",
+    "Constant Dollar Amount",
+]
+# Funding accounts of the three Title 22 programs get their codes; the rest keep their names.
+FA_COMPLETE_PROGRAMS = (
+    ("%Foreign Military Financing%", "FMF"),
+    ("%International Military Education%", "IMET"),
+    ("%Peacekeeping Operations%", "PKO"),
+)
+
+
+def fa_complete_path() -> Path:
+    return Path(settings.DATA_DIR) / "history/complete_schema_sample_taiwan_dod.csv"
+
+
+def _signed_amount_sql(x: str) -> str:
+    """Dollars with an optional sign and any decimals (the file has cents and whole dollars), else NULL."""
+    if bulk.is_postgres():
+        return f"CASE WHEN {x} ~ '^-?[0-9]{{1,13}}(\\.[0-9]+)?$' THEN ROUND(CAST({x} AS numeric), 2) END"
+    body = f"ltrim({x}, '-')"
+    return (
+        f"CASE WHEN {body} <> '' AND {body} NOT GLOB '*[^0-9.]*' AND {body} NOT GLOB '*.*.*' AND {body} NOT GLOB '.*' "
+        f"AND {body} NOT GLOB '*.' AND length({x}) - length({body}) <= 1 AND length({body}) <= 30 "
+        f"THEN ROUND(CAST({x} AS REAL), 2) END"
+    )
+
+
+def _fa_complete_resolve(stage: bulk.Stage) -> None:
+    from secassist.reference.models import Country
+
+    col = {name: f"trim(COALESCE(s.{stage.col[name]}, ''))" for name in FA_COMPLETE_COLUMNS}
+    program = "CASE " + " ".join(f"WHEN {col['Funding Account Name']} LIKE '{p}' THEN '{c}'" for p, c in FA_COMPLETE_PROGRAMS)
+    program += f" ELSE substr({col['Funding Account Name']}, 1, 80) END"
+    year, code = col["Fiscal Year"], col["Country Code"]
+    current, constant = col["Current Dollar Amount"], col["Constant Dollar Amount"]
+    tq = f"lower({year}) = '1976tq'"  # the FY1976 transition quarter, kept apart as in the other files
+    digits = f"{year} ~ '^[0-9]{{4}}$'" if bulk.is_postgres() else f"{year} GLOB '[0-9][0-9][0-9][0-9]'"
+    year_ok = f"({digits} OR {tq})"
+    temp = "CREATE TEMP TABLE fa_resolved ON COMMIT DROP AS" if bulk.is_postgres() else "CREATE TEMP TABLE fa_resolved AS"
+    bulk.drop_stage("fa_resolved")
+    with connection.cursor() as cur:
+        cur.execute(
+            f"{temp} SELECT s.line_no, {col['Country Code']} AS code, {col['Country Name']} AS name, c.id AS country_id, "
+            f" p.id AS pseudo_region_id, {program} AS program, substr({col['Funding Account Name']}, 1, 200) AS account_name, "
+            f" substr({col['Transaction Type Name']}, 1, 40) AS transaction_type, "
+            f" CASE WHEN {year_ok} THEN CAST(substr({year}, 1, 4) AS integer) END AS fiscal_year, {year} AS raw_year, "
+            f" {tq} AS transition_quarter, "
+            f" {_signed_amount_sql(current)} AS amount_current, {current} AS raw_current, "
+            f" {_signed_amount_sql(constant)} AS amount_constant, {constant} AS raw_constant "
+            f"FROM {stage.table} s "
+            f"LEFT JOIN {Country._meta.db_table} c ON c.iso3 = upper({code}) "
+            f"LEFT JOIN {PseudoRegion._meta.db_table} p ON c.id IS NULL AND p.code <> '' AND p.code = upper({code})"
+        )
+
+
+def _fa_complete_problems(path: Path) -> None:
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""SELECT line_no, CASE
+                 WHEN country_id IS NULL AND pseudo_region_id IS NULL THEN 'Country Code'
+                 WHEN fiscal_year IS NULL OR fiscal_year < 1946 OR fiscal_year > 2100 THEN 'Fiscal Year'
+                 WHEN transaction_type = '' THEN 'Transaction Type Name'
+                 WHEN amount_current IS NULL THEN 'Current Dollar Amount'
+                 WHEN amount_constant IS NULL AND raw_constant NOT IN ('', 'NA') THEN 'Constant Dollar Amount' END AS fault,
+                 code, name, raw_year, raw_current, raw_constant, COUNT(*) OVER ()
+               FROM fa_resolved WHERE country_id IS NULL AND pseudo_region_id IS NULL OR fiscal_year IS NULL
+                 OR fiscal_year < 1946 OR fiscal_year > 2100 OR transaction_type = '' OR amount_current IS NULL
+                 OR (amount_constant IS NULL AND raw_constant NOT IN ('', 'NA'))
+               ORDER BY line_no LIMIT {MAX_PROBLEMS_SHOWN}"""
+        )
+        rows = cur.fetchall()
+    if not rows:
+        return
+    why = {
+        "Country Code": lambda r: f"{r[2]!r} ({r[3]}) is not a known country (ISO3) or regional code",
+        "Fiscal Year": lambda r: f"{r[4]!r} is not a fiscal year (1946–2100, or 1976tq)",
+        "Transaction Type Name": lambda r: "blank",
+        "Current Dollar Amount": lambda r: f"{r[5]!r} is not a number of dollars",
+        "Constant Dollar Amount": lambda r: f"{r[6]!r} is not a number of dollars",
+    }
+    problems = [f"line {r[0]}, column {r[1]}: {why[r[1]](r)}" for r in rows]
+    raise ImportRejected(
+        f"{path.name}: {rows[0][-1]} problem(s); nothing was imported. First: {problems[0]}",
+        problems=problems,
+        problem_count=int(rows[0][-1]),
+        path=str(path),
+    )
+
+
+def import_fa_complete(path: Path | str, *, acting_user: Any = None, progress: bool = False) -> dict[str, Any]:
+    """The ForeignAssistance.gov complete-schema file, staged and checked in SQL, inserted in one statement."""
+    if acting_user is not None:
+        require(acting_user, "data.import")
+    path, source = Path(path), HistorySource.FA_COMPLETE.value
+    bulk.require_columns(path, bulk.read_header(path), FA_COMPLETE_COLUMNS)
+    digest = bulk.sha256_of(path)
+    previous = HistoryImport.objects.filter(source=source).first()
+    if previous is not None and previous.sha256 == digest:
+        return {"source": source, "rows": previous.rows, "created": 0, "unchanged": previous.rows}
+    table = HistoricalAmount._meta.db_table
+    with transaction.atomic():
+        stage = bulk.stage_csv(path, table="fa_stage", progress=progress, desc=f"staging {path.name}")
+        _fa_complete_resolve(stage)
+        _fa_complete_problems(path)
+        cols = ", ".join(COLUMNS)
+
+        def load() -> None:
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"INSERT INTO {table} ({cols}) SELECT %s, line_no, fiscal_year, transition_quarter, program, account_name, "
+                    f" transaction_type, "
+                    f" substr(name, 1, 160), country_id, pseudo_region_id, amount_current, amount_constant, %s "
+                    f"FROM fa_resolved ORDER BY line_no",
+                    [source, False],
+                )
+
+        removed = _replace_rows(source, load)
+        _remember(source, path, digest, stage.rows, previous, removed, acting_user)
+        for name in ("fa_stage", "fa_resolved"):
+            bulk.drop_stage(name)
+    return {"source": source, "rows": stage.rows, "created": stage.rows, "replaced": removed}

@@ -359,6 +359,7 @@ class Report653a(models.Model):
 class HistorySource(models.TextChoices):
     GREENBOOK = "greenbook", "USAID Greenbook (military), FY1946–2019"
     FA_COUNTRY = "fa-country", "ForeignAssistance.gov country summary"
+    FA_COMPLETE = "fa-complete", "ForeignAssistance.gov complete schema (activity level)"
 
 
 class HistoricalAmount(models.Model):
@@ -453,3 +454,21 @@ class Title22ActivityUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LedgerImport(models.Model):
+    """A ledger file loaded by `secassist import ledger`: the same bytes (SHA-256) load once."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(max_length=300)
+    rows = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the file's control totals per line and entry type")
+    first_entry_id = models.BigIntegerField(help_text="the file's entries are the ids first..last")
+    last_entry_id = models.BigIntegerField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.rows} entries)"

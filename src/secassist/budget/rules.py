@@ -81,6 +81,11 @@ RULES: dict[str, tuple[str, str]] = {
         "stating nature, purpose and source country",
         "22 U.S.C. 2394-1(a) (FAA §634A)",
     ),
+    "BUD-020": (
+        "No allocation or obligation to a country whose restrictions are not assessed for the period until an analyst "
+        "records an assessment of each gap",
+        "the statutes named in the not_assessed findings (restrictions engine, ADR 0600)",
+    ),
 }
 
 
@@ -418,6 +423,8 @@ def check_cn_flags(*, required: bool, cleared: bool, name: str, amount: Decimal)
 
 
 def check_restriction(verdict: dict[str, Any], *, country: str) -> list[RuleResult]:
+    if verdict.get("verdict") == "not_assessed":
+        return _not_assessed(verdict, country=country)
     if verdict.get("verdict") != "prohibited":
         return []
     findings = verdict.get("findings") or []
@@ -433,6 +440,22 @@ def check_restriction(verdict: dict[str, Any], *, country: str) -> list[RuleResu
             f"assistance to {country} is prohibited: {cited}",
             {"country": country, "verdict": "prohibited", "findings": cited},
             "a waiver or determination that allows it, recorded in the restrictions register",
+        )
+    ]
+
+
+def _not_assessed(verdict: dict[str, Any], *, country: str) -> list[RuleResult]:
+    """An unknown is never a yes: money does not move on a line whose restrictions the data does not cover
+    until an analyst records an assessment of each gap (the restrictions register, audited)."""
+    gaps = [g for g in verdict.get("not_assessed") or [] if isinstance(g, dict)]
+    named = "; ".join(f"{g.get('restriction')} ({(g.get('designation') or {}).get('missing_period', '')})" for g in gaps)
+    return [
+        RuleResult(
+            "BUD-020",
+            f"restrictions on assistance to {country} are not assessed: {named or 'the data does not cover the period'}",
+            {"country": country, "verdict": "not_assessed", "not_assessed": [g.get("restriction_key") for g in gaps]},
+            "record an analyst's assessment of each restriction named (Restrictions > record an assessment), "
+            "or the missing designations, then retry",
         )
     ]
 

@@ -60,7 +60,7 @@ class RestrictionsVerdictOut(Schema):
     """The package's current restrictions verdict (congress.verdicts); result is the engine's check body."""
 
     status: str  # ok | not_applicable | unavailable | error
-    verdict: str | None  # prohibited | allowed_under_waiver | allowed_with_conditions | allowed
+    verdict: str | None  # prohibited | not_assessed | allowed_under_waiver | allowed_with_conditions | allowed
     message: str
     inputs: VerdictInputsOut
     result: dict[str, Any] | None

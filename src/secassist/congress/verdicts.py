@@ -9,7 +9,7 @@ verdict says so. Nothing here writes: a verdict is computed on each read, never 
 
 Shape of every verdict (the page and the API both use it):
     {"status": "ok" | "not_applicable" | "unavailable" | "error",
-     "verdict": "prohibited" | "allowed_under_waiver" | "allowed_with_conditions" | "allowed" | None,
+     "verdict": "prohibited" | "not_assessed" | "allowed_under_waiver" | "allowed_with_conditions" | "allowed" | None,
      "message": str,                  # the reason when status is not "ok"
      "inputs": {country, program, program_source, fiscal_year, on_date},
      "result": CheckResult | None}    # the engine's result object (the API sends result.as_dict())

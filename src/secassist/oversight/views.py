@@ -296,12 +296,23 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- execution and deliveries
 
 
-@capability("view")
+PLAN_QUARTERS = 4
+
+
+@capability("view", write="oversight.edit")
 def execution(request: HttpRequest) -> HttpResponse:
+    """Execution tables and curves; POST sets a line's spend plan or records DoD's execution report."""
+    if request.method == "POST":
+        try:
+            _execution_input(request)
+            return redirect(request.get_full_path())
+        except DomainError as exc:
+            _refused(request, exc)
     f, problem = _filters(request)
     if problem:
         messages.error(request, problem)
     data = selectors.execution(fy=f["fy"], country=f["country"], program=f["program"], team=f["team"])
+    running = selectors.running_programs(country=f["country"], team=f["team"], fy=f["fy"])
     return render(
         request,
         "oversight/execution.html",
@@ -310,6 +321,10 @@ def execution(request: HttpRequest) -> HttpResponse:
             "data": data,
             "codes": selectors.program_codes(),
             "teams": selectors.TEAMS,
+            "lines": [p for p in running if p.allocation is not None],
+            "proposals": [p for p in running if p.proposal is not None],
+            "plan_rows": range(1, PLAN_QUARTERS + 1),
+            "can_edit": has_capability(request.user, "oversight.edit"),
             "charts": {
                 k: v
                 for k, v in {
@@ -375,6 +390,29 @@ def delivery_import(request: HttpRequest) -> HttpResponse:
         for problem in exc.details.get("problems", [])[:50]:
             messages.error(request, problem)
     return redirect("oversight:deliveries")
+
+
+def _execution_input(request: HttpRequest) -> None:
+    post = request.POST
+    program = programs.resolve(post.get("program"))
+    if post.get("action") == "plan":
+        rows = [
+            (post.get(f"end_{i}", ""), post.get(f"obligated_{i}", ""), post.get(f"disbursed_{i}", ""))
+            for i in range(1, PLAN_QUARTERS + 1)
+        ]
+        points = [r for r in rows if any(str(v).strip() for v in r)]
+        services.set_spend_plan(acting_user=request.user, program=program, points=points)
+        messages.success(request, f"Spend plan of {program.label} recorded ({len(points)} quarter ends).")
+        return
+    services.record_title10_execution(
+        acting_user=request.user,
+        program=program,
+        as_of=post.get("as_of", ""),
+        obligated=post.get("obligated", ""),
+        disbursed=post.get("disbursed", ""),
+        source=post.get("source", ""),
+    )
+    messages.success(request, f"DoD execution report of {program.label} recorded.")
 
 
 # ---------------------------------------------------------------- reports and exports

@@ -248,7 +248,9 @@ class ActionItemForm(UswdsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        from .services import ACTION_OWNER_ROLES
+
+        users = get_user_model().objects.filter(is_active=True, role__in=ACTION_OWNER_ROLES).order_by("username")
         self.fields["owner"].choices = [("", "— choose —"), *[(u.username, u.username) for u in users]]  # type: ignore[attr-defined]
 
 

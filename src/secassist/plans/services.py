@@ -786,13 +786,24 @@ def update_engagement(
     return engagement
 
 
+# Who may own an action item: people who do the work. A read-only viewer cannot act on it, and
+# administrators keep the system, not the office's tasks.
+ACTION_OWNER_ROLES = frozenset({Role.SA_ANALYST, Role.T10_ANALYST, Role.DSP_ANALYST, Role.CLEARING_OFFICER, Role.BUDGET_REVIEWER})
+
+
 def _owner(value: Any) -> Any:
     from django.contrib.auth import get_user_model
 
-    users = get_user_model().objects.filter(is_active=True)
+    users = get_user_model().objects.filter(is_active=True, role__in=ACTION_OWNER_ROLES)
     owner = users.filter(pk=value).first() if str(value).isdigit() else users.filter(username=str(value or "")).first()
     if owner is None:
-        raise InvalidInput("owner must be an active user (username)", field="owner", value=str(value))
+        raise InvalidInput(
+            "owner must be an active user who does the office's work (an analyst, clearing officer or budget reviewer), "
+            "not a read-only account or an administrator",
+            field="owner",
+            value=str(value),
+            allowed=sorted(ACTION_OWNER_ROLES),
+        )
     return owner
 
 

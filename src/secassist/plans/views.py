@@ -267,6 +267,7 @@ def tasker_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "live_count": len(live),
             "history": tasker.history.select_related("actor"),
             "office_rows": [(o, by_office.get(o.pk)) for o in tasker.offices.all()],
+            "offices_not_answered": sorted(c.office.code for c in by_office.values() if c.position == "pending"),
             "transitions": workflow.available(tasker) if can_edit else [],
             "can_edit": can_edit,
             "comment_offices": comment_offices,

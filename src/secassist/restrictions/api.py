@@ -8,16 +8,22 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from secassist.accounts.access import require
+from secassist.core import clock
 from secassist.core.errors import InvalidInput
+from secassist.core.fiscal import FiscalYear
 
 from . import selectors, services
 from .checking import check, check_many
-from .models import Designation, SecurityForceUnit, Waiver
+from .coverage import FIRST_FY, matrix
+from .models import Assessment, Designation, SecurityForceUnit, Waiver
 from .schemas import (
+    AssessmentIn,
+    AssessmentOut,
     BatchIn,
     BatchOut,
     CheckIn,
     CheckOut,
+    CoverageOut,
     DesignationIn,
     DesignationOut,
     RestrictionOut,
@@ -26,6 +32,7 @@ from .schemas import (
     WaiverIn,
     WaiverOut,
 )
+from .snapshot import get_snapshot
 
 router = Router(tags=["restrictions"])
 
@@ -34,9 +41,11 @@ router = Router(tags=["restrictions"])
     "/restrictions/check",
     response=CheckOut,
     summary="Do State restrictions prohibit or limit this assistance?",
-    description="The verdict is the strongest that applies: prohibited > allowed_under_waiver > allowed_with_conditions > "
-    "allowed. Every finding names its rule code, statute citation, the designation and waiver relied on, and "
-    "their sources. Unknown country, program or purpose: 422 naming the field and the allowed values.",
+    description="The verdict is the strongest that applies: prohibited > not_assessed > allowed_under_waiver > "
+    "allowed_with_conditions > allowed. not_assessed means a restriction that could apply is not covered by the data for "
+    "the period (see GET /restrictions/coverage): never read it as a yes. `conditions` and `waivers_relied_on` are "
+    "always listed, whatever the verdict. Every finding names its rule code, statute citation, the designation and "
+    "waiver relied on, and their sources. Unknown country, program or purpose: 422 naming the field and the allowed values.",
 )
 def post_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
     require(request.user, "restrictions.check")
@@ -190,3 +199,50 @@ def put_unit(request: HttpRequest, unit_id: int, payload: UnitIn) -> dict[str, A
             acting_user=request.user, country=country, unit=unit, parent=parent, reason="updated through the API", **data
         )
     )
+
+
+def _assessment_out(a: Assessment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "restriction": a.restriction.key,
+        "country": a.country.iso3,
+        "fiscal_year": a.fiscal_year,
+        "conclusion": a.conclusion,
+        "basis": a.basis,
+        "source_document": a.source_document,
+        "source_url": a.source_url,
+        "recorded_by": a.recorded_by.get_username() if a.recorded_by else "",
+        "recorded_at": a.recorded_at,
+    }
+
+
+@router.get("/restrictions/assessments", response=list[AssessmentOut], summary="Analysts' recorded assessments filling data gaps")
+def list_assessments(request: HttpRequest, country: str = "", fiscal_year: int | None = None) -> list[dict[str, Any]]:
+    qs = selectors.assessments(country=_country_param(country) if country else "", fiscal_year=fiscal_year)
+    return [_assessment_out(a) for a in qs[:2000]]
+
+
+@router.post(
+    "/restrictions/assessments",
+    response={201: AssessmentOut},
+    summary="Record an analyst's assessment of a restriction for a country and FY where the data has a gap (audited)",
+)
+def post_assessment(request: HttpRequest, payload: AssessmentIn) -> Status:
+    obj = services.record_assessment(acting_user=request.user, **payload.dict())
+    return Status(201, _assessment_out(obj))
+
+
+@router.get(
+    "/restrictions/coverage",
+    response=CoverageOut,
+    summary="What the engine knows: restriction × fiscal year, covered / partial / missing, with sources",
+)
+def get_coverage(request: HttpRequest, fy_from: int = FIRST_FY, fy_to: int | None = None) -> dict[str, Any]:
+    require(request.user, "restrictions.check")
+    last = fy_to if fy_to is not None else FiscalYear.of(clock.today()).year
+    for name, value in (("fy_from", fy_from), ("fy_to", last)):
+        if not 1990 <= value <= 2100:
+            raise InvalidInput(f"{name} must be a fiscal year between 1990 and 2100", field=name, value=value)
+    if last < fy_from or last - fy_from > 60:
+        raise InvalidInput("fy_to must be on or after fy_from and at most 60 years later", field="fy_to", value=last)
+    return matrix(get_snapshot(), fy_from=fy_from, fy_to=last, today=clock.today())

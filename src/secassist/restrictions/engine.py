@@ -4,33 +4,52 @@ No database access here. `snapshot.py` builds an immutable `Snapshot` of the cat
 designations, waivers, units and programs once; every check then runs in memory, so a batch of
 thousands of checks takes milliseconds and the same inputs always give the same answer.
 
-Verdict precedence (strongest first): prohibited > allowed_under_waiver > allowed_with_conditions
-> allowed. A prohibiting finding is never dropped: it is either kept as `prohibits`, or turned into
-`waived`/`excepted` naming the waiver or exception that relieved it.
+Verdict precedence (strongest first): prohibited > not_assessed > allowed_under_waiver >
+allowed_with_conditions > allowed. A prohibiting finding is never dropped: it is either kept as
+`prohibits`, or turned into `waived`/`excepted` naming the waiver or exception that relieved it.
+
+Coverage (ADR 0600): a restriction that reaches the program and recipient, but whose designations are
+not recorded completely for the check's period (its `Coverage` rows), yields a `not_assessed` finding
+naming the period missing and what would fill it, unless an analyst's recorded `Assessment` for the
+country and fiscal year fills the gap. No answer with a `not_assessed` finding is ever `allowed*`.
+Every answer lists `conditions` (what must still be done) and `waivers_relied_on` whatever the
+verdict, so that a waiver never hides a condition.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 PROHIBITED = "prohibited"
+NOT_ASSESSED = "not_assessed"
 ALLOWED_UNDER_WAIVER = "allowed_under_waiver"
 ALLOWED_WITH_CONDITIONS = "allowed_with_conditions"
 ALLOWED = "allowed"
-VERDICTS = (PROHIBITED, ALLOWED_UNDER_WAIVER, ALLOWED_WITH_CONDITIONS, ALLOWED)
+VERDICTS = (PROHIBITED, NOT_ASSESSED, ALLOWED_UNDER_WAIVER, ALLOWED_WITH_CONDITIONS, ALLOWED)
 
 PROHIBITS = "prohibits"
 WAIVED = "waived"
 EXCEPTED = "excepted"
 CONDITION = "condition"
-EFFECTS = (PROHIBITS, WAIVED, EXCEPTED, CONDITION)
+GAP = "not_assessed"  # the effect of a finding whose restriction the data does not cover for the period
+EFFECTS = (PROHIBITS, GAP, WAIVED, EXCEPTED, CONDITION)
+VERDICT_LABELS = {
+    PROHIBITED: "Prohibited",
+    NOT_ASSESSED: "Not assessed — the data does not cover a restriction that could apply",
+    ALLOWED_UNDER_WAIVER: "Allowed under a waiver or exception",
+    ALLOWED_WITH_CONDITIONS: "Allowed with conditions",
+    ALLOWED: "Allowed",
+}
+ALLOWED_VERDICTS = frozenset({ALLOWED_UNDER_WAIVER, ALLOWED_WITH_CONDITIONS, ALLOWED})
 
 # Stable codes for findings that do not come from one catalog row's own code.
 CODE_LEAHY_VETTING = "RST-090"  # Leahy vetting is a condition for assistance to units
 CODE_UNIT_NOT_CLEARED = "RST-091"  # a named unit has no current approved vetting
 CODE_UNIT_FINDING = "RST-092"  # credible information about a named unit (prohibits)
+CODE_NOT_ASSESSED = "RST-093"  # the data does not cover the restriction for the check's period
+CODE_ASSESSED_APPLIES = "RST-094"  # an analyst's recorded assessment says the restriction applies
 
 RECIPIENTS = ("government", "units", "non_government")
 PURPOSES = (
@@ -76,6 +95,19 @@ class RestrictionRule:
     exceptions: tuple[ExceptionRule, ...]
     waiver_holder: str
     has_waiver: bool
+    duration: str = "open_ended"
+    periods: tuple[CoveragePeriod, ...] = ()
+
+    @property
+    def fy_scoped(self) -> bool:
+        return self.duration in ("fy_scoped", "per_act")
+
+    def coverage_on(self, fiscal_year: int, on_date: dt.date) -> tuple[str, tuple[CoveragePeriod, ...]]:
+        """'complete', 'partial' or 'missing' for the check's period, with the periods that say so."""
+        hits = tuple(p for p in self.periods if p.contains(fiscal_year, on_date, fy_scoped=self.fy_scoped))
+        if any(p.status == "complete" for p in hits):
+            return "complete", tuple(p for p in hits if p.status == "complete")
+        return ("partial", hits) if hits else ("missing", ())
 
     def coverage(self, program: ProgramInfo) -> str | None:
         """How the restriction reaches the program, in words, or None if it does not."""
@@ -97,6 +129,64 @@ class RestrictionRule:
         if self.recipient_scope == "government":
             return recipient in ("government", "units")
         return recipient == "units"
+
+
+@dataclass(frozen=True, slots=True)
+class CoveragePeriod:
+    """One recorded claim that a restriction's designations are complete (or partial) for a period."""
+
+    list_name: str
+    status: str  # complete | partial
+    fy_from: int | None
+    fy_to: int | None
+    covered_from: dt.date | None
+    covered_to: dt.date | None  # None: maintained to date
+    source_document: str
+    source_url: str
+    to_fill: str
+
+    def contains(self, fiscal_year: int, on_date: dt.date, *, fy_scoped: bool) -> bool:
+        if fy_scoped and self.fy_from is not None and self.fy_to is not None:
+            return self.fy_from <= fiscal_year <= self.fy_to
+        if self.covered_from is not None:
+            return self.covered_from <= on_date and (self.covered_to is None or on_date <= self.covered_to)
+        if self.fy_from is not None and self.fy_to is not None:  # an FY claim answering a dated check
+            return self.fy_from <= fiscal_year <= self.fy_to
+        return False
+
+    def label(self) -> str:
+        if self.fy_from is not None:
+            span = f"FY{self.fy_from}" if self.fy_from == self.fy_to else f"FY{self.fy_from}–FY{self.fy_to}"
+        else:
+            span = f"{self.covered_from} to {self.covered_to or 'date'}"
+        return f"{self.list_name} {span} ({self.status}; {self.source_document})"
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFact:
+    id: int
+    restriction_id: int
+    country: str
+    fiscal_year: int
+    conclusion: str  # does_not_apply | applies
+    basis: str
+    source_document: str
+    source_url: str
+    recorded_by: str
+    recorded_at: dt.datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "country": self.country,
+            "fiscal_year": self.fiscal_year,
+            "conclusion": self.conclusion,
+            "basis": self.basis,
+            "source_document": self.source_document,
+            "source_url": self.source_url,
+            "recorded_by": self.recorded_by,
+            "recorded_at": self.recorded_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +213,7 @@ class DesignationFact:
     source_url: str
     pd_number: str
     note: str
+    confidence: str = "V"
 
     def in_force(self, fiscal_year: int, on_date: dt.date) -> bool:
         if self.fiscal_year is not None and self.fiscal_year != fiscal_year:
@@ -142,6 +233,7 @@ class DesignationFact:
             "source_document": self.source_document,
             "source_url": self.source_url,
             "pd_number": self.pd_number,
+            "confidence": self.confidence,
         }
 
     def describe(self) -> str:
@@ -251,6 +343,23 @@ class Snapshot:
     programs: dict[str, ProgramInfo]
     countries: dict[str, str]  # ISO3 -> name
     unit_rules: tuple[RestrictionRule, ...] = ()  # the Leahy laws (trigger kind unit_finding)
+    assessments: dict[tuple[int, str, int], AssessmentFact] = field(default_factory=dict)  # (restriction, ISO3, FY)
+    reach: dict[tuple[str, str], tuple[tuple[RestrictionRule, str], ...]] = field(default_factory=dict)  # memo
+
+    def rules_reaching(self, program: ProgramInfo, recipient: str) -> tuple[tuple[RestrictionRule, str], ...]:
+        """The country-level restrictions that reach (program, recipient), each with how; memoised per snapshot."""
+        key = (program.code, recipient)
+        found = self.reach.get(key)
+        if found is None:
+            pairs = []
+            for rule in sorted(self.restrictions.values(), key=lambda r: r.rule_code):
+                if rule.trigger_kind == "unit_finding" or not rule.reaches_recipient(recipient):
+                    continue
+                how = rule.coverage(program)
+                if how is not None:
+                    pairs.append((rule, how))
+            found = self.reach[key] = tuple(pairs)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +418,7 @@ class CheckResult:
     query: Query
     restrictions_checked: int = 0
     data_version: str = ""
+    assessments: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Exactly the body of POST /api/v1/restrictions/check."""
@@ -318,11 +428,48 @@ class CheckResult:
             "evaluated_at": self.evaluated_at.isoformat(),
             "query": self.query.as_dict(),
             "restrictions_checked": self.restrictions_checked,
+            "conditions": self.conditions,
+            "waivers_relied_on": self.waivers_relied_on,
+            "not_assessed": [f.as_dict() for f in self.gaps],
+            "assessments_relied_on": self.assessments,
         }
 
     @property
     def prohibiting(self) -> list[Finding]:
         return [f for f in self.findings if f.effect == PROHIBITS]
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+    @property
+    def gaps(self) -> list[Finding]:
+        return [f for f in self.findings if f.effect == GAP]
+
+    @property
+    def conditions(self) -> list[dict[str, Any]]:
+        """What must still be done, whatever the verdict (a waiver never hides one)."""
+        return [
+            {
+                "code": f.code,
+                "restriction": f.restriction,
+                "restriction_key": f.restriction_key,
+                "citation": f.citation,
+                "unit": (f.designation or {}).get("unit"),
+                "text": f.explanation,
+            }
+            for f in self.findings
+            if f.effect == CONDITION
+        ]
+
+    @property
+    def waivers_relied_on(self) -> list[dict[str, Any]]:
+        """Every waiver or certified exception the answer relies on, with the restriction it relieves."""
+        return [
+            {"code": f.code, "restriction": f.restriction, "restriction_key": f.restriction_key, **f.waiver}
+            for f in self.findings
+            if f.waiver is not None and f.effect in (WAIVED, EXCEPTED)
+        ]
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -335,6 +482,8 @@ def verdict_of(findings: list[Finding]) -> str:
     effects = {f.effect for f in findings}
     if PROHIBITS in effects:
         return PROHIBITED
+    if GAP in effects:
+        return NOT_ASSESSED
     if WAIVED in effects or EXCEPTED in effects:
         return ALLOWED_UNDER_WAIVER
     if CONDITION in effects:
@@ -343,19 +492,39 @@ def verdict_of(findings: list[Finding]) -> str:
 
 
 def evaluate(snapshot: Snapshot, query: Query, *, evaluated_at: dt.datetime) -> CheckResult:
-    """Every restriction that reaches (country, program, recipient) on the date yields a finding."""
+    """Every restriction that reaches (country, program, recipient) on the date yields a finding; so does
+    every one whose data does not cover the check's period (not_assessed) unless an assessment fills it."""
     program = snapshot.programs[query.program]
     findings: list[Finding] = []
+    answered: set[int] = set()
     for designation in snapshot.designations.get(query.country, ()):
-        if designation.effect == "none" or not designation.in_force(query.fiscal_year, query.on_date):
+        if not designation.in_force(query.fiscal_year, query.on_date):
             continue
         rule = snapshot.restrictions.get(designation.restriction_id)
         if rule is None or not rule.reaches_recipient(query.recipient):
             continue
+        if designation.effect == "none":
+            answered.add(rule.id)  # recorded (e.g. on the majors list only): the list answers for this country
+            continue
         how = rule.coverage(program)
         if how is None:
             continue
+        answered.add(rule.id)
         findings.append(_designation_finding(snapshot, query, rule, designation, how))
+    assessments: list[dict[str, Any]] = []
+    for rule, how in snapshot.rules_reaching(program, query.recipient):
+        if rule.id in answered:
+            continue
+        status, periods = rule.coverage_on(query.fiscal_year, query.on_date)
+        if status == "complete":
+            continue
+        assessment = snapshot.assessments.get((rule.id, query.country, query.fiscal_year))
+        if assessment is not None:
+            assessments.append({"code": rule.rule_code, "restriction": rule.short_name, **assessment.as_dict()})
+            if assessment.conclusion == "applies":
+                findings.append(_assessed_finding(snapshot, query, rule, assessment, how))
+            continue
+        findings.append(_gap_finding(snapshot, query, rule, status, periods, how))
     findings.extend(_unit_findings(snapshot, query, program))
     return CheckResult(
         verdict=verdict_of(findings),
@@ -364,6 +533,59 @@ def evaluate(snapshot: Snapshot, query: Query, *, evaluated_at: dt.datetime) -> 
         query=query,
         restrictions_checked=len(snapshot.restrictions),
         data_version=snapshot.token,
+        assessments=assessments,
+    )
+
+
+def _period_asked(rule: RestrictionRule, query: Query) -> str:
+    return f"FY{query.fiscal_year}" if rule.fy_scoped else f"{query.on_date}"
+
+
+def _gap_finding(
+    snapshot: Snapshot, query: Query, rule: RestrictionRule, status: str, periods: tuple[CoveragePeriod, ...], how: str
+) -> Finding:
+    name = snapshot.countries.get(query.country, query.country)
+    asked = _period_asked(rule, query)
+    known = "; ".join(p.label() for p in rule.periods if p.status == "complete") or "none recorded"
+    if status == "partial":
+        said = (
+            f"The product's {rule.short_name} data for {asked} is partial ({'; '.join(p.label() for p in periods)}), "
+            f"and {name} is not on the part recorded"
+        )
+        fill = "; ".join(p.to_fill for p in periods if p.to_fill)
+    else:
+        said = f"The product has no {rule.short_name} data covering {asked} (complete periods: {known})"
+        fill = next((p.to_fill for p in rule.periods if p.to_fill), "")
+    fill = fill or f"the {rule.short_name} list for {asked} from its primary source"
+    return Finding(
+        code=CODE_NOT_ASSESSED,
+        restriction=rule.short_name,
+        restriction_key=rule.key,
+        citation=rule.citation,
+        effect=GAP,
+        explanation=(
+            f"{how}. {said}: whether it restricts assistance to {name} cannot be said. To fill: {fill}; or record an "
+            f"analyst's assessment of {rule.short_name} for {query.country} FY{query.fiscal_year}."
+        ),
+        designation={"missing_period": asked, "coverage": status, "to_fill": fill},
+        source="; ".join(p.source_document for p in periods) or rule.source,
+    )
+
+
+def _assessed_finding(snapshot: Snapshot, query: Query, rule: RestrictionRule, assessment: AssessmentFact, how: str) -> Finding:
+    name = snapshot.countries.get(query.country, query.country)
+    return Finding(
+        code=CODE_ASSESSED_APPLIES,
+        restriction=rule.short_name,
+        restriction_key=rule.key,
+        citation=rule.citation,
+        effect=PROHIBITS,
+        explanation=(
+            f"{name}: an analyst's assessment of {assessment.recorded_at:%Y-%m-%d} ({assessment.recorded_by}) concludes that "
+            f"{rule.short_name} applies in FY{assessment.fiscal_year}: {assessment.basis} {how}."
+        ),
+        designation={"assessment": assessment.as_dict()},
+        source=assessment.source_document,
     )
 
 
@@ -373,6 +595,8 @@ def _designation_finding(
     name = snapshot.countries.get(query.country, query.country)
     pd = f", PD {designation.pd_number}" if designation.pd_number else ""
     facts = f"{name}: {designation.describe()} ({rule.short_name}{pd})."
+    if designation.confidence == "U":
+        facts += " UNCONFIRMED: this record rests on an unconfirmed source; verify it before relying on it."
     common: dict[str, Any] = {
         "code": rule.rule_code,
         "restriction": rule.short_name,

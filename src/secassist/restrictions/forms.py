@@ -9,7 +9,7 @@ from django import forms
 from secassist.core.safe_url import validate_safe_url
 
 from .engine import PURPOSES, RECIPIENTS
-from .models import Designation, Restriction, SecurityForceUnit, Waiver
+from .models import Assessment, Designation, Restriction, SecurityForceUnit, Waiver
 
 
 def _restriction_choices() -> list[tuple[str, str]]:
@@ -120,3 +120,24 @@ class UnitForm(forms.Form):
     finding_summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     remediation_status = forms.ChoiceField(choices=SecurityForceUnit.Remediation.choices, initial="none")
     public_list = forms.BooleanField(required=False, label="On the public list of barred units")
+
+
+class AssessmentForm(forms.Form):
+    restriction = forms.ChoiceField(choices=())
+    country = forms.CharField(max_length=3, label="Country (ISO3 code)")
+    fiscal_year = forms.IntegerField(min_value=1946, max_value=2100)
+    conclusion = forms.ChoiceField(choices=Assessment.Conclusion.choices)
+    basis = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="what was checked, with whom, and why the conclusion follows (e.g. F's Brooke list of 1 Oct)",
+    )
+    source_document = forms.CharField(max_length=400, help_text="the list, cable, memo or public document relied on")
+    source_url = forms.CharField(
+        required=False, max_length=400, validators=[validate_safe_url], help_text="https:// address of the document"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(k, v) for k, v in _restriction_choices() if not k.endswith(("-620m", "-362"))]
+        self.fields["restriction"].choices = choices  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ from secassist.core.safe_url import SafeURLField, is_safe_url
 from secassist.reference.models import Authority, Country, Title22Account
 from secassist.reference.resolver import NameResolver
 
-from .models import DataVersion, Designation, Restriction, Waiver
+from .models import Coverage, DataVersion, Designation, Restriction, Waiver
 
 COUP_FILE = "reference/powell_thyne_coups_v2022-11-29.csv"
 COUP_FLAG_SINCE = 2012  # older coded coups cannot be in force under the review window below
@@ -244,6 +244,42 @@ def waiver_rows(
     return wanted
 
 
+def coverage_rows(path: Path, restrictions: dict[str, Restriction]) -> dict[str, dict[str, Any]]:
+    """Coverage claims: the period for which each restriction's designations are complete, and the source."""
+    wanted = {}
+    for line, row in enumerate(_read_csv(path), start=2):
+        if row["restriction"] not in restrictions:
+            raise ImportRejected(
+                f"{path.name} line {line}: restriction {row['restriction']!r} is not in the catalog",
+                problems=[f"line {line} column restriction"],
+            )
+        if row["status"] not in Coverage.Status.values:
+            raise ImportRejected(
+                f"{path.name} line {line}: status {row['status']!r}; allowed: {', '.join(Coverage.Status.values)}",
+                problems=[f"line {line} column status"],
+            )
+        fy_from, fy_to = (int(row[c]) if row[c] else None for c in ("fy_from", "fy_to"))
+        covered_from = _date(row["covered_from"], path, line, "covered_from")
+        if (fy_from is None or fy_to is None) and covered_from is None:
+            raise ImportRejected(
+                f"{path.name} line {line}: give fy_from and fy_to, or covered_from", problems=[f"line {line}: no period"]
+            )
+        wanted[row["seed_key"]] = {
+            "restriction_id": restrictions[row["restriction"]].pk,
+            "list_name": row["list_name"],
+            "status": row["status"],
+            "fy_from": fy_from,
+            "fy_to": fy_to,
+            "covered_from": covered_from,
+            "covered_to": _date(row["covered_to"], path, line, "covered_to"),
+            "source_document": row["source_document"],
+            "source_url": row["source_url"],
+            "to_fill": row["to_fill"],
+            "note": row["note"],
+        }
+    return wanted
+
+
 def coup_flag_rows(
     summary: Summary, path: Path, coup: Restriction, determinations: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
@@ -297,6 +333,7 @@ def load_restrictions(*, acting_user: Any = None, product_dir: Path | None = Non
     designations.update(coup_flag_rows(summary, shared / COUP_FILE, restrictions["coup-7008"], designations))
     _sync(summary, Designation, designations)
     _sync(summary, Waiver, waiver_rows(product / "waivers.csv", countries, restrictions, programs))
+    _sync(summary, Coverage, coverage_rows(product / "coverage.csv", restrictions))
     if summary.changed:
         DataVersion.bump()
         record(

@@ -281,3 +281,85 @@ class DataVersion(models.Model):
         token = str(uuid.uuid4())
         cls.objects.update_or_create(pk=1, defaults={"token": token, "changed_at": clock.now()})
         return token
+
+
+class Coverage(models.Model):
+    """The period for which the product's designations under a restriction (or one list it depends on)
+    are complete, with the source of that claim. Outside every `complete` period the engine says
+    `not_assessed` (ADR 0600): no data is never read as "not designated"."""
+
+    class Status(models.TextChoices):
+        COMPLETE = "complete", "Complete: every designation of the period is recorded"
+        PARTIAL = "partial", "Partial: some designations of the period are recorded, others may be missing"
+
+    restriction = models.ForeignKey(Restriction, on_delete=models.PROTECT, related_name="coverage")
+    list_name = models.CharField(max_length=120, help_text="the list or record the claim is about, e.g. 'TIP Report CSPA list'")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    fy_from = models.PositiveSmallIntegerField(null=True, blank=True, help_text="first fiscal year covered (FY-scoped lists)")
+    fy_to = models.PositiveSmallIntegerField(null=True, blank=True, help_text="last fiscal year covered (FY-scoped lists)")
+    covered_from = models.DateField(null=True, blank=True, help_text="first day covered (date-based restrictions)")
+    covered_to = models.DateField(null=True, blank=True, help_text="last day covered; empty = maintained to date")
+    source_document = models.CharField(max_length=400)
+    source_url = SafeURLField(max_length=400, blank=True)
+    to_fill = models.TextField(blank=True, help_text="what would fill the gap (for partial periods and the years after)")
+    note = models.TextField(blank=True)
+    seed_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    locally_edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["restriction__order", "fy_from", "covered_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(fy_from__isnull=False) & models.Q(fy_to__isnull=False))
+                | models.Q(covered_from__isnull=False),
+                name="coverage_has_fy_range_or_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fy_to__isnull=True)
+                | models.Q(fy_from__isnull=True)
+                | models.Q(fy_to__gte=models.F("fy_from")),
+                name="coverage_fy_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(covered_to__isnull=True)
+                | models.Q(covered_from__isnull=True)
+                | models.Q(covered_to__gte=models.F("covered_from")),
+                name="coverage_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = f"FY{self.fy_from}–FY{self.fy_to}" if self.fy_from else f"{self.covered_from} – {self.covered_to or 'to date'}"
+        return f"{self.restriction.short_name}: {self.list_name} {when} ({self.status})"
+
+
+class Assessment(models.Model):
+    """An analyst's recorded assessment of one restriction for one country and fiscal year, where the
+    product's data does not cover it (e.g. Brooke arrears from F's list). It fills that gap for the
+    engine: `does_not_apply` clears the `not_assessed` finding (and is listed in the answer as relied
+    on); `applies` makes the restriction prohibit. Recorded and replaced only through the audited service."""
+
+    class Conclusion(models.TextChoices):
+        DOES_NOT_APPLY = "does_not_apply", "Does not apply to this country in this fiscal year"
+        APPLIES = "applies", "Applies: covered assistance is prohibited"
+
+    restriction = models.ForeignKey(Restriction, on_delete=models.PROTECT, related_name="assessments")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="restriction_assessments")
+    fiscal_year = models.PositiveSmallIntegerField()
+    conclusion = models.CharField(max_length=20, choices=Conclusion.choices)
+    basis = models.TextField(help_text="what was checked, with whom, and why the conclusion follows")
+    source_document = models.CharField(max_length=400)
+    source_url = SafeURLField(max_length=400, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-fiscal_year", "country__name", "restriction__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restriction", "country", "fiscal_year"], name="one_assessment_per_restriction_country_fy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country.iso3} {self.restriction.short_name} FY{self.fiscal_year}: {self.get_conclusion_display()}"

@@ -53,19 +53,84 @@ class FindingOut(Schema):
     restriction: str
     restriction_key: str
     citation: str
-    effect: Literal["prohibits", "waived", "excepted", "condition"]
+    effect: Literal["prohibits", "not_assessed", "waived", "excepted", "condition"] = Field(
+        ..., description="not_assessed: the product's data does not cover this restriction for the check's period"
+    )
     designation: dict[str, Any] | None
     waiver: dict[str, Any] | None
     explanation: str
     source: str
 
 
+class ConditionOut(Schema):
+    code: str
+    restriction: str
+    restriction_key: str
+    citation: str
+    unit: str | None = Field(None, description="the security-force unit the condition is about, if any")
+    text: str
+
+
 class CheckOut(Schema):
-    verdict: Literal["prohibited", "allowed_under_waiver", "allowed_with_conditions", "allowed"]
+    verdict: Literal["prohibited", "not_assessed", "allowed_under_waiver", "allowed_with_conditions", "allowed"] = Field(
+        ...,
+        description="prohibited > not_assessed > allowed_under_waiver > allowed_with_conditions > allowed; "
+        "not_assessed: some restriction that could apply is not covered by the data for the period (never a yes)",
+    )
     findings: list[FindingOut]
     evaluated_at: str
     query: QueryOut
     restrictions_checked: int
+    conditions: list[ConditionOut] = Field(..., description="what must still be done, whatever the verdict")
+    waivers_relied_on: list[dict[str, Any]] = Field(..., description="every waiver or certified exception relied on")
+    not_assessed: list[FindingOut] = Field(
+        ..., description="the not_assessed findings: restriction, missing period, what fills it"
+    )
+    assessments_relied_on: list[dict[str, Any]] = Field(..., description="analysts' recorded assessments that filled a gap")
+
+
+class AssessmentIn(Schema):
+    restriction: str = Field(..., description="catalog key, e.g. brooke-7012")
+    country: str
+    fiscal_year: int
+    conclusion: Literal["does_not_apply", "applies"]
+    basis: str = Field(..., max_length=4000)
+    source_document: str = Field(..., max_length=400)
+    source_url: str = Field("", max_length=400)
+
+
+class AssessmentOut(Schema):
+    id: int
+    restriction: str
+    country: str
+    fiscal_year: int
+    conclusion: str
+    basis: str
+    source_document: str
+    source_url: str
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class CoverageCellOut(Schema):
+    fiscal_year: int
+    status: Literal["covered", "partial", "missing"]
+    sources: list[str]
+
+
+class CoverageRowOut(Schema):
+    restriction: str
+    rule_code: str
+    short_name: str
+    citation: str
+    periods: list[dict[str, Any]]
+    years: list[CoverageCellOut]
+
+
+class CoverageOut(Schema):
+    fy_from: int
+    fy_to: int
+    rows: list[CoverageRowOut]
 
 
 class BatchOut(Schema):

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from secassist.core import clock
 
-from .models import Designation, Restriction, SecurityForceUnit, Waiver
+from .models import Assessment, Designation, Restriction, SecurityForceUnit, Waiver
 
 EXPIRY_ALERT_DAYS = 90
 
@@ -72,3 +72,12 @@ def expiring_waivers(*, today: dt.date | None = None, days: int = EXPIRY_ALERT_D
         .select_related("restriction", "country")
         .order_by("expires_on", "country__name")
     )
+
+
+def assessments(*, country: str = "", fiscal_year: int | None = None) -> QuerySet[Assessment]:
+    qs = Assessment.objects.select_related("restriction", "country", "recorded_by")
+    if country:
+        qs = qs.filter(country__iso3=country.upper())
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    return qs.order_by("-fiscal_year", "country__name", "restriction__order")

@@ -14,12 +14,13 @@ from django.forms.models import model_to_dict
 
 from secassist.accounts.access import require
 from secassist.audit.services import record
+from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation
 from secassist.core.fiscal import FiscalYear
 from secassist.core.safe_url import clean_url
 from secassist.reference.models import Authority, Country, Title22Account
 
-from .models import DataVersion, Designation, Restriction, SecurityForceUnit, Waiver
+from .models import Assessment, DataVersion, Designation, Restriction, SecurityForceUnit, Waiver
 
 EDIT = "restrictions.edit"
 
@@ -309,3 +310,66 @@ def _validate_unit(unit: SecurityForceUnit) -> None:
     dupe = SecurityForceUnit.objects.filter(country_id=unit.country_id, name__iexact=unit.name).exclude(pk=unit.pk).exists()
     if dupe:
         raise InvalidInput(f"{unit.name!r} is already registered for this country", field="name")
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    acting_user: Any,
+    restriction: str,
+    country: str,
+    fiscal_year: int,
+    conclusion: str,
+    basis: str,
+    source_document: str,
+    source_url: str = "",
+) -> Assessment:
+    """Record (or replace) an analyst's assessment of one restriction for one country and fiscal year,
+    filling a gap the product's data leaves (the engine's `not_assessed`). Audited with before/after."""
+    require(acting_user, EDIT)
+    rule = _restriction(restriction)
+    if rule.trigger_kind == Restriction.TriggerKind.UNIT_FINDING:
+        raise InvalidInput(
+            "Leahy restrictions are assessed per unit (the unit registry), not per country",
+            field="restriction",
+            value=restriction,
+        )
+    if conclusion not in Assessment.Conclusion.values:
+        raise InvalidInput(
+            f"conclusion must be one of {', '.join(Assessment.Conclusion.values)}",
+            field="conclusion",
+            value=conclusion,
+            allowed=Assessment.Conclusion.values,
+        )
+    fy = _fy(fiscal_year)
+    if fy is None:
+        raise InvalidInput("fiscal_year is required", field="fiscal_year")
+    basis_text = _text(basis, "basis", limit=4000)
+    values: dict[str, Any] = {
+        "conclusion": conclusion,
+        "basis": basis_text,
+        "source_document": _text(source_document, "source_document"),
+        "source_url": clean_url(source_url, field="source_url"),
+        "recorded_by": acting_user if getattr(acting_user, "pk", None) else None,
+        "recorded_at": clock.now(),
+    }
+    target = _country(country)
+    existing = Assessment.objects.select_for_update().filter(restriction=rule, country=target, fiscal_year=fy).first()
+    before = _snapshot(existing) if existing else None
+    if existing is None:
+        obj = Assessment.objects.create(restriction=rule, country=target, fiscal_year=fy, **values)
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.save()
+        obj = existing
+    DataVersion.bump()
+    record(
+        actor=acting_user,
+        action="restrictions.assessment.record",
+        obj=obj,
+        before=before,
+        after=_snapshot(obj),
+        reason=basis_text[:300],
+    )
+    return obj

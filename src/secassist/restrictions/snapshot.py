@@ -13,8 +13,18 @@ from collections import defaultdict
 
 from secassist.reference.models import Authority, Country, Title22Account
 
-from .engine import DesignationFact, ExceptionRule, ProgramInfo, RestrictionRule, Snapshot, UnitFact, WaiverFact
-from .models import DataVersion, Designation, Restriction, SecurityForceUnit, Waiver
+from .engine import (
+    AssessmentFact,
+    CoveragePeriod,
+    DesignationFact,
+    ExceptionRule,
+    ProgramInfo,
+    RestrictionRule,
+    Snapshot,
+    UnitFact,
+    WaiverFact,
+)
+from .models import Assessment, Coverage, DataVersion, Designation, Restriction, SecurityForceUnit, Waiver
 
 TTL_SECONDS = 60.0
 _lock = threading.Lock()
@@ -55,8 +65,46 @@ def _exceptions(raw: object) -> tuple[ExceptionRule, ...]:
     return tuple(rules)
 
 
+def _periods() -> dict[int, tuple[CoveragePeriod, ...]]:
+    periods: dict[int, list[CoveragePeriod]] = defaultdict(list)
+    for c in Coverage.objects.all():
+        periods[c.restriction_id].append(
+            CoveragePeriod(
+                list_name=c.list_name,
+                status=c.status,
+                fy_from=c.fy_from,
+                fy_to=c.fy_to,
+                covered_from=c.covered_from,
+                covered_to=c.covered_to,
+                source_document=c.source_document,
+                source_url=c.source_url,
+                to_fill=c.to_fill,
+            )
+        )
+    return {k: tuple(v) for k, v in periods.items()}
+
+
+def _assessments() -> dict[tuple[int, str, int], AssessmentFact]:
+    return {
+        (a.restriction_id, a.country.iso3, a.fiscal_year): AssessmentFact(
+            id=a.pk,
+            restriction_id=a.restriction_id,
+            country=a.country.iso3,
+            fiscal_year=a.fiscal_year,
+            conclusion=a.conclusion,
+            basis=a.basis,
+            source_document=a.source_document,
+            source_url=a.source_url,
+            recorded_by=a.recorded_by.get_username() if a.recorded_by else "",
+            recorded_at=a.recorded_at,
+        )
+        for a in Assessment.objects.select_related("country", "recorded_by")
+    }
+
+
 def _rules() -> dict[int, RestrictionRule]:
     rules = {}
+    periods = _periods()
     for r in Restriction.objects.filter(is_active=True).prefetch_related("accounts", "authorities"):
         rules[r.pk] = RestrictionRule(
             id=r.pk,
@@ -74,6 +122,8 @@ def _rules() -> dict[int, RestrictionRule]:
             exceptions=_exceptions(r.exceptions),
             waiver_holder=r.waiver_holder,
             has_waiver=r.has_waiver,
+            duration=r.duration,
+            periods=periods.get(r.pk, ()),
         )
     return rules
 
@@ -113,6 +163,7 @@ def build_snapshot(token: str = "") -> Snapshot:
                 source_url=d.source_url,
                 pd_number=d.pd_number,
                 note=d.note,
+                confidence=d.confidence,
             )
         )
     waivers: dict[tuple[int, str], list[WaiverFact]] = defaultdict(list)
@@ -161,4 +212,5 @@ def build_snapshot(token: str = "") -> Snapshot:
         programs=programs(),
         countries=dict(Country.objects.values_list("iso3", "name")),
         unit_rules=unit_rules,
+        assessments=_assessments(),
     )

@@ -15,4 +15,6 @@ urlpatterns = [
     path("units/new/", views.unit_new, name="unit-new"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
     path("countries/<str:iso3>/", views.country, name="country"),
+    path("assessments/new/", views.assessment_new, name="assessment-new"),
+    path("coverage/", views.coverage, name="coverage"),
 ]

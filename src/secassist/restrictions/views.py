@@ -15,14 +15,16 @@ from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.core import clock
 from secassist.core.errors import DomainError
+from secassist.core.fiscal import FiscalYear
 from secassist.reference import selectors as reference_selectors
 
 from . import selectors, services
 from .checking import check
+from .coverage import FIRST_FY, matrix
 from .engine import CheckResult
-from .forms import CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
+from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
 from .models import Designation, SecurityForceUnit, Waiver
-from .snapshot import programs
+from .snapshot import get_snapshot, programs
 
 
 def _attach_error(form: forms.Form, exc: DomainError) -> None:
@@ -39,11 +41,29 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, "restrictions/catalog.html", {"restrictions": selectors.catalog()})
 
 
+def _check_defaults() -> dict[str, Any]:
+    return {"recipient": "government", "purpose": "general", "fiscal_year": FiscalYear.of(clock.today()).year}
+
+
+def _check_form(query: Any) -> CheckForm:
+    """A link that names only some fields (e.g. a country) opens the form filled in, not an error: the
+    form is validated once a program is chosen, with the current fiscal year and the usual recipient and
+    purpose for what the link left out."""
+    defaults = _check_defaults()
+    if not query.get("program"):
+        return CheckForm(initial={**defaults, **{k: v for k, v in query.items() if v}})
+    data = query.copy()
+    for name, value in defaults.items():
+        if not data.get(name):
+            data[name] = value
+    return CheckForm(data)
+
+
 @capability("restrictions.check")
 def check_page(request: HttpRequest) -> HttpResponse:
-    form = CheckForm(request.GET or None)
+    form = _check_form(request.GET)
     result: CheckResult | None = None
-    if request.GET and form.is_valid():
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             result = check(
@@ -58,7 +78,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _attach_error(form, exc)
     context = {"form": form, "result": result, "program_codes": sorted(programs()), "today": clock.today()}
-    status = 422 if request.GET and form.errors else 200
+    status = 422 if form.is_bound and form.errors else 200
     template = "restrictions/_check_result.html" if request.headers.get("HX-Request") else "restrictions/check.html"
     return render(request, template, context, status=status)
 
@@ -194,3 +214,24 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return obj, f"Updated unit {obj} (id {obj.pk}).", "restrictions:country"
 
     return _form_page(request, form, "restrictions/unit_form.html", save, {"unit": unit})
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    initial = {k: request.GET.get(k, "") for k in ("country", "fiscal_year", "restriction")}
+    form = AssessmentForm(request.POST or None, initial=initial)
+
+    def save(f: AssessmentForm) -> tuple[Any, str, str]:
+        obj = services.record_assessment(acting_user=request.user, **f.cleaned_data)
+        return obj, f"Recorded: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/assessment_form.html", save, {})
+
+
+@capability("view")
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Restriction × fiscal year: what the engine knows (covered / partial / missing), with sources."""
+    today = clock.today()
+    data = matrix(get_snapshot(), fy_from=FIRST_FY, fy_to=FiscalYear.of(today).year, today=today)
+    return render(request, "restrictions/coverage.html", {"data": data, "years": range(data["fy_from"], data["fy_to"] + 1)})

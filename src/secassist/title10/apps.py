@@ -35,6 +35,7 @@ class Title10Config(AppConfig):
             )
         )
         registry.add_demo_step(DemoStep("title10: DoD proposals at every stage", 400, demo.run))
+        registry.provide("title10.proposals_for", selectors.proposals_for)
 
         def section(country: Any, user: Any) -> dict[str, Any]:
             return {

@@ -90,3 +90,19 @@ def office_turnaround(clearances: list[ClearanceRequest]) -> list[dict[str, Any]
         row["median_days"] = statistics.median(days) if days else None
         out.append(row)
     return out
+
+
+def proposals_for(*, country: str, fiscal_year: int) -> list[dict[str, Any]]:
+    """The `title10.proposals_for` service: a country's proposals for a fiscal year (for determination facts)."""
+    rows = proposals(country=country).filter(fiscal_year=fiscal_year)
+    return [
+        {
+            "reference": p.reference,
+            "title": p.title,
+            "authority": p.authority.code,
+            "fiscal_year": p.fiscal_year,
+            "status": p.status,
+            "total_cost": str(p.total_cost),
+        }
+        for p in rows[:50]
+    ]

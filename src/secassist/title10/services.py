@@ -311,23 +311,47 @@ def begin_review(*, acting_user: Any, proposal: Proposal, reason: str = "") -> P
 # ---------------------------------------------------------------------------------------------
 
 
+def _not_assessed_blocker(verdict: dict[str, Any]) -> rules.Finding:
+    """An unknown is never a yes: State does not concur while a restriction that could apply is not assessed;
+    an analyst's recorded assessment of each gap (restrictions register, audited) lifts it."""
+    result = verdict.get("result") or {}
+    body = result.as_dict() if hasattr(result, "as_dict") else result
+    gaps = [g for g in body.get("not_assessed") or [] if isinstance(g, dict)]
+    named = "; ".join(f"{g.get('restriction')} ({(g.get('designation') or {}).get('missing_period', '')})" for g in gaps)
+    return rules.Finding(
+        "T10-017",
+        "error",
+        f"restrictions not assessed: {named or 'the data does not cover the period'} — record an analyst's assessment of "
+        "each before State concurs",
+        "10 U.S.C. 333(d)(1); restrictions engine (ADR 0600)",
+        {"verdict": "not_assessed", "not_assessed": [g.get("restriction_key") for g in gaps]},
+    )
+
+
 def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
     """What stops State from concurring now; each names its rule. Non-concurrence is always open."""
     out = [f for f in rules.record_findings(rules.facts_of(proposal)) if f.severity == "error"]
     verdict = checks.restrictions_check(proposal)
+    restrictions_cite = "10 U.S.C. 333(d)(1): Title 22 prohibitions apply to §333 assistance"
     if verdict["status"] == "unavailable":
         out.append(
             rules.Finding(
                 "T10-012",
                 "error",
                 "restrictions engine not installed: the restriction screen has not run, so State cannot concur",
-                "DOMAIN.md §7 step 4",
+                restrictions_cite,
                 {},
             )
         )
     elif verdict["status"] == "error":
         out.append(
-            rules.Finding("T10-012", "error", f"restriction screen failed: {verdict['message']}", "DOMAIN.md §7 step 4", {})
+            rules.Finding(
+                "T10-012",
+                "error",
+                f"restriction screen failed: {verdict['message']}",
+                restrictions_cite,
+                {},
+            )
         )
     elif verdict["verdict"] == "prohibited":
         out.append(
@@ -339,6 +363,8 @@ def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
                 {"verdict": verdict["verdict"]},
             )
         )
+    elif verdict["verdict"] == "not_assessed":
+        out.append(_not_assessed_blocker(verdict))
     undecided = [c for c in checks.deconfliction_candidates(proposal) if c.flagged and c.key not in checks.decided_keys(proposal)]
     if undecided:
         out.append(
@@ -347,7 +373,7 @@ def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
                 "error",
                 f"{len(undecided)} deconfliction candidate(s) without an analyst decision: "
                 + ", ".join(c.label for c in undecided[:5]),
-                "DOMAIN.md §7 step 6",
+                "10 U.S.C. 333(e)(5), (e)(9): prior assistance and other authorities, deconflicted by State's review",
                 {"candidates": [c.key for c in undecided]},
             )
         )

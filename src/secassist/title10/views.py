@@ -3,6 +3,7 @@ capability; refusals come back as messages tied to the field (or the action) tha
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,8 @@ def proposal_import(request: HttpRequest) -> HttpResponse:
             try:
                 require(request.user, "data.import")
                 with tempfile.TemporaryDirectory() as tmp:
-                    path = Path(tmp) / "upload.xlsx"
+                    # Errors name the file the analyst chose, not a temporary name.
+                    path = Path(tmp) / (re.sub(r"[^\w.-]+", "_", Path(upload.name or "").name)[:100] or "upload.xlsx")
                     path.write_bytes(upload.read())
                     summary = workbook.import_workbook(path, acting_user=request.user)
                 messages.success(request, "Workbook imported: " + ", ".join(f"{k} {v}" for k, v in summary.items()))

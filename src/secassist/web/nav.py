@@ -20,6 +20,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
             ("653(a) reports", "budget:report-653a-list"),
             ("Restrictions check", "restrictions:check"),
             ("Waiver register", "restrictions:waivers"),
+            ("Restrictions coverage", "restrictions:coverage"),
             ("Congressional notifications", "congress:list"),
             ("Statutory calendar", "congress:calendar"),
         ],

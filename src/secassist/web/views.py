@@ -9,7 +9,7 @@ from django.templatetags.static import static
 
 from secassist.accounts.permissions import capability, public
 from secassist.accounts.roles import has_capability
-from secassist.audit.models import AuditEvent
+from secassist.audit import services as audit_services
 from secassist.core import clock
 from secassist.core.registry import registry
 from secassist.reference import selectors
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {"label": "Users", "value": get_user_model().objects.filter(is_active=True).count(), "url_name": None},
         {
             "label": "Audit events",
-            "value": AuditEvent.objects.count(),
+            "value": audit_services.event_count(),
             "url_name": "audit:trail" if has_capability(request.user, "audit.view") else None,
         },
     ]

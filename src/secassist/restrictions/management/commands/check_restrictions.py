@@ -29,6 +29,8 @@ OUT_COLUMNS = (
     "citations",
     "waivers",
     "explanation",
+    "not_assessed",
+    "conditions",
     "evaluated_at",
 )
 
@@ -125,5 +127,7 @@ def _row(result: CheckResult) -> list[object]:
         ";".join(f.citation for f in result.findings),
         ";".join(waivers),
         " | ".join(f"{f.code} {f.effect}: {f.explanation}" for f in result.findings),
+        ";".join(f"{f.restriction_key} {f.designation['missing_period']}" for f in result.gaps if f.designation),
+        ";".join(f"{c['code']} {c['unit'] or c['restriction']}" for c in result.conditions),
         result.evaluated_at.isoformat(),
     ]

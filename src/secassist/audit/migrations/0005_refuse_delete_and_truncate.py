@@ -50,5 +50,5 @@ def down(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_append_only_triggers")]
+    dependencies = [("audit", "0004_chain_head_event_count_data")]
     operations = [migrations.RunPython(up, down)]
