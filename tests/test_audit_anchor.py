@@ -321,7 +321,8 @@ def test_audit_verify_at_the_command_line_detects_a_deleted_tail_with_a_rewound_
         db_path,
         ("DELETE FROM audit_auditevent WHERE id > ?", [keep_id]),
         (
-            "UPDATE audit_auditchainhead SET last_event_id = ?, last_hash = ?, event_count = (SELECT count(*) FROM audit_auditevent)",
+            "UPDATE audit_auditchainhead SET last_event_id = ?, last_hash = ?, "
+            "event_count = (SELECT count(*) FROM audit_auditevent)",
             [keep_id, keep_hash],
         ),
     )
