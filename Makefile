@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := static/vendor/.installed
 
-.PHONY: run test install assets lint typecheck migrations-check ci-checks bench clean
+.PHONY: run test install assets lint typecheck migrations-check ci-checks bench bench-scale clean
 
 run: install  ## install everything, set up the demo database, print logins, serve on 127.0.0.1:8000
 	$(BIN)/secassist setup --demo
@@ -42,6 +42,10 @@ ci-checks: lint typecheck migrations-check
 
 bench: install
 	$(BIN)/python -m bench
+
+SCALE ?= 0.05
+bench-scale: install  ## issue #14 figures -> bench/results/<engine>.json (DATABASE_URL=postgres://… for PostgreSQL)
+	$(BIN)/python bench/scale.py --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -19,7 +19,7 @@ from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import money_str
 
-from . import activities, selectors, services
+from . import activities, batch, selectors, services
 from .models import STAGES, ZERO, Allocation, Appropriation, Balance, LedgerEntry
 
 router = Router(tags=["budget"])
@@ -448,6 +448,22 @@ def create_posting(request: HttpRequest, payload: PostingIn) -> Status[dict[str,
         earmark_override=payload.earmark_override,
     )
     return Status(201, _entry_out(entry))
+
+
+class BatchIn(Schema):
+    entries: list[PostingIn]
+    reason: str = ""
+
+
+@router.post(
+    "/funds/postings/batch",
+    response={201: list[PostingOut]},
+    summary="Post many ledger entries in one transaction (all or nothing; every funds rule is checked)",
+)
+def create_postings_batch(request: HttpRequest, payload: BatchIn) -> Status[list[dict[str, Any]]]:
+    entries = [p.dict() for p in payload.entries]
+    created = batch.post_batch(acting_user=request.user, entries=entries, reason=payload.reason)
+    return Status(201, [_entry_out(e) for e in created])
 
 
 @router.post("/funds/postings/{entry_id}/reverse", response={201: PostingOut}, summary="Reverse a ledger entry (a correction)")

@@ -20,6 +20,7 @@ from .models import (
     ZERO,
     Allocation,
     Appropriation,
+    AppropriationKind,
     Balance,
     Earmark,
     HistoricalAmount,
@@ -198,9 +199,23 @@ def lines_653a(appropriation: Appropriation) -> list[dict[str, Any]]:
     return rows
 
 
-def report_653a_list() -> list[dict[str, Any]]:
+def report_653a_list(*, unsubmitted_only: bool = False) -> list[dict[str, Any]]:
+    """The 653(a) deadline of every full-year appropriation (no per-line GROUP BY: the list needs none).
+
+    `unsubmitted_only` (the dashboard's question) filters in SQL, so it stays as short as the open work."""
     today = clock.today()
-    return [deadline_653a(a, today) for a in appropriations() if a.is_653a_subject]
+    qs = Appropriation.objects.select_related("account", "report_653a").filter(kind=AppropriationKind.FULL_YEAR)
+    if unsubmitted_only:
+        qs = qs.filter(report_653a__isnull=True)
+    return [deadline_653a(a, today) for a in qs.order_by("-fiscal_year", "account__code", "id")]
+
+
+def overdue_653a_count() -> int:
+    """How many 653(a) reports are overdue: one COUNT over the unsubmitted full-year appropriations."""
+    due_before = clock.today() - dt.timedelta(days=DEADLINE_653A_DAYS)
+    return Appropriation.objects.filter(
+        kind=AppropriationKind.FULL_YEAR, report_653a__isnull=True, enacted_on__lt=due_before
+    ).count()
 
 
 # ---------------------------------------------------------------- expiring funds

@@ -489,7 +489,7 @@ def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
 
 
 def overdue_653a_count(user: Any) -> int:
-    return sum(1 for d in selectors.report_653a_list() if d["overdue"])
+    return selectors.overdue_653a_count()
 
 
 # ---------------------------------------------------------------- Title 22 activities (issue #18)

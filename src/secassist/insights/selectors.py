@@ -31,7 +31,7 @@ def dashboard(*, today: dt.date | None = None, team: str = "") -> dict[str, Any]
         "expiry_days": EXPIRY_DAYS,
         "overdue_clocks": sorted(overdue, key=lambda i: i.date),
         "upcoming_clocks": sorted(upcoming, key=lambda i: i.date),
-        "deadlines_653a": [r for r in budget.report_653a_list() if not r["submitted_on"]],
+        "deadlines_653a": budget.report_653a_list(unsubmitted_only=True),
         "expiring_waivers": list(restrictions.expiring_waivers(today=today, days=EXPIRY_DAYS)),
         "expiring_funds": budget.expiring(days=EXPIRY_DAYS, today=today),
         "overdue_clearances": list(clearances.overdue(today=today).order_by("due_on")[:50]),

@@ -1,0 +1,441 @@
+"""The scale benchmark of issue #14: synthetic data at scale through the bulk paths, every figure
+beside its baseline measured in the same run, printed as a table and written to
+`bench/results/<engine>.json`.
+
+    .venv/bin/python bench/scale.py [--scale 0.05] [--http-seconds 10]                # SQLite (throw-away file)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/secassist_bench .venv/bin/python bench/scale.py
+
+`--scale 1` is the issue's size (2 M ledger entries over ~200 countries x 30 FYs x FMF/IMET/PKO);
+smaller scales shrink the ledger, the countries and the years together, and the JSON says which
+scale ran. It builds its own database (a temporary SQLite file, or the DATABASE_URL database,
+which it empties): never point it at a database you care about.
+
+The ledger is loaded in two files through `secassist import ledger` (a tenth, then the rest), so
+the posting and page figures are measured at 1/10 and at full size in the same run. The CN gate
+and restrictions services are switched off for the postings (the lines carry no notifications);
+the restriction figures are measured on their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import http.client
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("SECASSIST_VAR_DIR", tempfile.mkdtemp(prefix="scale-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secassist.settings")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SECASSIST_SQLITE_PATH"] = str(Path(os.environ["SECASSIST_VAR_DIR"]) / "bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from secassist.core import bulk  # noqa: E402
+from secassist.core.registry import registry  # noqa: E402
+
+PASSWORD = "bench-password-1234"
+ACCOUNTS = ("FMF", "IMET", "PKO")
+FIGURES: list[dict[str, Any]] = []
+
+
+def figure(name: str, value: float, unit: str, baseline_name: str, baseline: float, target: str, met: bool) -> None:
+    ratio = value / baseline if baseline else 0.0
+    FIGURES.append(
+        {
+            "name": name,
+            "value": round(value, 3),
+            "unit": unit,
+            "baseline_name": baseline_name,
+            "baseline_value": round(baseline, 3),
+            "ratio": round(ratio, 3),
+            "target": target,
+            "met": bool(met),
+        }
+    )
+    verdict = "met" if met else "MISSED"
+    left = f"{name:<30} {value:>11,.1f} {unit:<7}"
+    print(f"{left}| {baseline_name:<50} {baseline:>11,.1f} | x{ratio:6.2f} | {target} | {verdict}", flush=True)
+
+
+# ---------------------------------------------------------------- data
+
+
+def setup_db() -> Any:
+    from django.contrib.auth import get_user_model
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    user = get_user_model().objects.create_user(username="bench", password=PASSWORD, role="sa_analyst")
+    return user
+
+
+def make_lines(user: Any, countries: list[str], years: list[int]) -> None:
+    from secassist.budget import services
+
+    for fy in years:
+        for account in ACCOUNTS:
+            appr = services.create_appropriation(
+                acting_user=user,
+                account=account,
+                fiscal_year=fy,
+                public_law=f"P.L. BENCH-{fy}",
+                amount="900000000000.00",
+                enacted_on=f"{fy - 1}-10-15",
+            )
+            for iso3 in countries:
+                line = services.create_allocation(
+                    acting_user=user,
+                    appropriation=appr,
+                    recipient_kind="country",
+                    recipient=iso3,
+                    notification_required=False,
+                    effective_on=f"{fy - 1}-10-20",
+                )
+                services.change_status(acting_user=user, allocation=line, to_status="approved")
+
+
+def cycle(account: str) -> list[tuple[str, str, str]]:
+    """One line's repeating pattern (entry type, amount, document type) that keeps every invariant."""
+    moa = "632(b) MOA"
+    if account == "FMF":
+        return [("allocate", "100.00", ""), ("apportion", "100.00", ""), ("commit", "10.00", ""), ("transfer_fms", "50.00", "")]
+    return [("allocate", "100.00", ""), ("apportion", "100.00", ""), ("obligate", "100.00", moa), ("disburse", "50.00", "")]
+
+
+def write_ledger(path: Path, rows: int, countries: list[str], years: list[int], offset: int) -> None:
+    lines = [(acct, fy, iso3) for fy in years for acct in ACCOUNTS for iso3 in countries]
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            ["appropriation", "recipient", "line", "entry_type", "amount", "date", "document_ref", "reason", "document_type"]
+        )
+        for i in range(offset, offset + rows):
+            acct, fy, iso3 = lines[i % len(lines)]
+            pattern = cycle(acct)
+            etype, amount, doc = pattern[(i // len(lines)) % len(pattern)]
+            w.writerow([f"{acct} FY{fy}", iso3, "", etype, amount, f"{fy - 1}-11-01", f"DOC-{i}" if doc else "", "bench", doc])
+
+
+def raw_load(path: Path) -> float:
+    """Baseline: the engine's raw load of the same file into a bare table (rows/s)."""
+    from django.db import transaction
+
+    header = bulk.read_header(path)
+    start = time.perf_counter()
+    with transaction.atomic():
+        stage = bulk.stage_csv(path, table="bench_bare")
+        bulk.drop_stage("bench_bare")
+    _ = header
+    return stage.rows / (time.perf_counter() - start)
+
+
+# ---------------------------------------------------------------- measurements
+
+
+def import_file(path: Path) -> float:
+    from secassist.budget.ledger_import import import_ledger
+
+    start = time.perf_counter()
+    summary = import_ledger(path)
+    return summary["rows"] / (time.perf_counter() - start)
+
+
+def postings(user: Any, single: int, batches: int, batch_size: int) -> tuple[float, float]:
+    from secassist.budget import batch, services
+    from secassist.budget.models import Allocation
+
+    lines = list(Allocation.objects.select_related("appropriation__account").filter(appropriation__fiscal_year=max(YEARS))[:30])
+    start = time.perf_counter()
+    for i in range(single):
+        line = lines[i % len(lines)]
+        services.post_entry(
+            acting_user=user, appropriation=line.appropriation, allocation=line, entry_type="allocate", amount="1.00"
+        )
+    single_rate = single / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for b in range(batches):
+        entries = [
+            {"allocation_id": lines[(b + i) % len(lines)].pk, "entry_type": "allocate", "amount": "1.00"}
+            for i in range(batch_size)
+        ]
+        batch.post_batch(acting_user=user, entries=entries)
+    batch_rate = batches * batch_size / (time.perf_counter() - start)
+    return single_rate, batch_rate
+
+
+def page_ms(client: Any, url: str, repeat: int = 10) -> float:
+    client.get(url)  # warm
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        resp = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert resp.status_code == 200, (url, resp.status_code)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def raw_ms(sql: str, params: list[Any], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            cur.fetchall()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+COUNTRY_RAW = (
+    "SELECT e.entry_type, SUM(e.amount) FROM budget_ledgerentry e JOIN budget_allocation a ON a.id = e.allocation_id "
+    "JOIN reference_country c ON c.id = a.country_id WHERE c.iso3 = %s GROUP BY e.entry_type"
+)
+WHOLE_RAW = (
+    "SELECT appropriation_id, entry_type, SUM(amount), COUNT(*) FROM budget_ledgerentry GROUP BY appropriation_id, entry_type"
+)
+
+
+def pages(user: Any, country: str) -> dict[str, float]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "country": page_ms(client, f"/countries/{country}/"),
+        "insights": page_ms(client, "/insights/"),
+        "home": page_ms(client, "/"),
+        "country_raw": raw_ms(COUNTRY_RAW, [country]),
+        "whole_raw": raw_ms(WHOLE_RAW, []),
+    }
+
+
+def http_figures(seconds: float, country: str) -> dict[str, Any] | None:
+    import subprocess
+
+    from bench.load import LoadConfig, SessionAuth, _free_port, run_load
+
+    port = _free_port()
+    env = {**os.environ, "SECASSIST_ENV": os.environ.get("SECASSIST_ENV", "development")}
+    secassist = str(Path(sys.executable).with_name("secassist"))
+    proc = subprocess.Popen(
+        [secassist, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/api/v1/health")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:  # not up yet
+                pass
+            time.sleep(0.5)
+        health = run_load(LoadConfig(base_url=base, paths=["/api/v1/health"], clients=32, duration=seconds))
+        auth = SessionAuth(username="bench", password=PASSWORD)
+        page = run_load(LoadConfig(base_url=base, paths=["/", f"/countries/{country}/"], clients=32, duration=seconds, auth=auth))
+        return {"health": health, "page": page}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def restriction_figures() -> None:
+    from bench import restrictions_bench
+
+    b = restrictions_bench.bench_batch(20000)
+    figure(
+        "restriction_checks_per_s",
+        b["batch_checks_per_s"],
+        "checks/s",
+        "evaluate() alone",
+        b["evaluate_checks_per_s"],
+        ">= 20,000/s",
+        b["batch_checks_per_s"] >= 20000,
+    )
+    a = restrictions_bench.bench_api(300)
+    figure(
+        "restriction_api_p95_ms",
+        a["api_p95_ms"],
+        "ms",
+        "evaluate() alone, ms per check",
+        1000 / b["evaluate_checks_per_s"],
+        "<= 20 ms",
+        a["api_p95_ms"] <= 20,
+    )
+
+
+YEARS: list[int] = []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "0.05")))
+    parser.add_argument("--http-seconds", type=float, default=float(os.environ.get("BENCH_HTTP_SECONDS", "10")))
+    args = parser.parse_args()
+    from django.conf import settings
+
+    from secassist.reference.models import Country
+
+    engine = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    total_rows = int(2_000_000 * args.scale)
+    n_countries = max(10, min(200, round(200 * args.scale**0.5)))
+    YEARS[:] = list(range(2027 - max(3, min(30, round(30 * args.scale**0.5))) + 1, 2028))
+    shape = f"{total_rows:,} ledger rows, {n_countries} countries x {len(YEARS)} FYs x 3 accounts"
+    print(f"engine {engine}, scale {args.scale}: {shape}")
+    user = setup_db()
+    countries = sorted(Country.objects.values_list("iso3", flat=True))[:n_countries]
+    for name in ("congress.obligation_gate", "restrictions.check"):
+        registry.services.pop(name, None)
+    make_lines(user, countries, YEARS)
+    work = Path(os.environ["SECASSIST_VAR_DIR"])
+    small, rest = work / "ledger-1.csv", work / "ledger-2.csv"
+    write_ledger(small, total_rows // 10, countries, YEARS, 0)
+    write_ledger(rest, total_rows - total_rows // 10, countries, YEARS, total_rows // 10)
+    import_file(small)
+    country = countries[0]
+    single_small, batch_small = postings(user, 200, 4, 500)
+    pages_small = pages(user, country)
+    raw_rate = raw_load(rest)
+    rate = import_file(rest)
+    figure(
+        "import_ledger_rows_per_s",
+        rate,
+        "rows/s",
+        f"raw {'COPY' if engine == 'postgresql' else 'executemany'} of the same file",
+        raw_rate,
+        ">= 25% of baseline",
+        rate >= 0.25 * raw_rate,
+    )
+    single, batch_rate = postings(user, 200, 4, 500)
+    figure(
+        "postings_per_s_single",
+        single,
+        "/s",
+        "the same at 1/10 of the ledger",
+        single_small,
+        ">= 500/s; <= 1.3x slowdown",
+        single >= 500 and single_small / single <= 1.3,
+    )
+    figure(
+        "postings_per_s_batch",
+        batch_rate,
+        "/s",
+        "the same at 1/10 of the ledger",
+        batch_small,
+        ">= 5,000/s; <= 1.3x slowdown",
+        batch_rate >= 5000 and batch_small / batch_rate <= 1.3,
+    )
+    full = pages(user, country)
+    figure(
+        "country_360_ms",
+        full["country"],
+        "ms",
+        "the same page at 1/10 of the ledger",
+        pages_small["country"],
+        "<= 50 ms; <= 1.3x the 1/10 time",
+        full["country"] <= 50 and full["country"] <= 1.3 * pages_small["country"],
+    )
+    figure(
+        "country_360_vs_raw_ms",
+        full["country"],
+        "ms",
+        "raw aggregate over the country's ledger rows",
+        full["country_raw"],
+        "<= 50 ms",
+        full["country"] <= 50,
+    )
+    for page in ("insights", "home"):
+        figure(
+            f"dashboard_ms_{page}",
+            full[page],
+            "ms",
+            "raw GROUP BY over the whole ledger",
+            full["whole_raw"],
+            "<= 100 ms; >= 10x faster than the raw scan",
+            full[page] <= 100 and full[page] * 10 <= full["whole_raw"],
+        )
+    from secassist.budget import importers
+
+    gb = importers.greenbook_path()
+    if gb.exists():
+        gb_raw = raw_load(gb)
+        start = time.perf_counter()
+        rows = importers.import_greenbook(gb)["rows"]
+        gb_rate = rows / (time.perf_counter() - start)
+        figure(
+            "import_history_rows_per_s",
+            gb_rate,
+            "rows/s",
+            "the same raw load of the Greenbook file",
+            gb_raw,
+            ">= 25% of baseline",
+            gb_rate >= 0.25 * gb_raw,
+        )
+    if args.http_seconds > 0:
+        result = http_figures(args.http_seconds, country)
+        if result:
+            h, p = result["health"], result["page"]
+            figure(
+                "http_page_req_per_s",
+                p.req_per_s,
+                "req/s",
+                "/api/v1/health on the same server",
+                h.req_per_s,
+                ">= 300 req/s and >= 25% of health",
+                p.req_per_s >= 300 and p.req_per_s >= 0.25 * h.req_per_s,
+            )
+            figure(
+                "http_page_p99_ms",
+                p.p99_ms,
+                "ms",
+                "/api/v1/health p99 on the same server",
+                h.p99_ms,
+                "<= 250 ms",
+                p.p99_ms <= 250,
+            )
+    restriction_figures()
+    out = REPO / "bench" / "results" / f"{engine}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    machine = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "scale": args.scale,
+        "ledger_rows": total_rows,
+        "database": settings.DATABASES["default"]["ENGINE"],
+    }
+    out.write_text(json.dumps({"machine": machine, "engine": engine, "figures": FIGURES}, indent=2) + "\n")
+    print(f"wrote {out.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
