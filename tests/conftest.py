@@ -28,6 +28,27 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("load_reference", verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_anchor_log_and_guarded_flush(tmp_path_factory: Any) -> None:
+    """Tests anchor into a throw-away log, and the flush between transactional tests lifts the
+    database's audit guards (no DELETE/TRUNCATE of audit rows) for the flush only, as restore does."""
+    import django.core.management.commands.flush as flush_command
+    from django.conf import settings
+
+    from secassist.audit.guards import wrap_flush
+
+    settings.SECASSIST_AUDIT_ANCHOR_LOG = tmp_path_factory.mktemp("anchors") / "audit-anchors.log"
+    original = flush_command.sql_flush
+    if getattr(original, "lifts_audit_guards", False):
+        return
+
+    def guarded_sql_flush(style: Any, connection: Any, *args: Any, **kwargs: Any) -> list[str]:
+        return wrap_flush(connection.vendor, original(style, connection, *args, **kwargs))
+
+    guarded_sql_flush.lifts_audit_guards = True  # type: ignore[attr-defined]
+    flush_command.sql_flush = guarded_sql_flush
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is deliberately slow; tests that create many users use MD5 (never in the product)."""

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
+from secassist.audit.guards import lift_statements
 from secassist.audit.models import AppendOnlyError, AuditEvent
 from secassist.audit.services import record
 from secassist.audit.verify import verify_chain
@@ -24,6 +25,8 @@ def _raw(sql, params=()):
             cur.execute("SET LOCAL session_replication_role = DEFAULT")
         else:
             cur.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            for statement in lift_statements("sqlite"):
+                cur.execute(statement)
             cur.execute(sql, params)
 
 

@@ -23,7 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("worker", "run background jobs (database queue by default, RQ when REDIS_URL is set)"),
     "scheduler": ("scheduler", "enqueue the recurring jobs once per period (alerts, escalations, reminders)"),
     "search-reindex": ("search_reindex", "rebuild the search index (it also catches up by itself on every search)"),
-    "audit-verify": ("audit_verify", "recompute the audit hash chain and name the first broken link"),
+    "audit-verify": ("audit_verify", "recompute the audit hash chain, check it against the anchor log"),
+    "audit-anchor": ("audit_anchor", "append the audit chain's head hash and length to the anchor log (run from a timer)"),
     "backup": ("backup", "backup FILE: copy the database to a file"),
     "restore": ("restore", "restore FILE: restore the database from a backup"),
 }

@@ -212,6 +212,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# The audit anchor log (ADR 0800): the chain's newest hash and length, appended outside the
+# database after commits (at most once per SECASSIST_AUDIT_ANCHOR_EVERY seconds per process; -1
+# turns the automatic anchors off), at every backup and restore, and by `secassist audit-anchor`.
+# In production put it where the database's users cannot write: another volume, an append-only
+# (chattr +a) file, or a path shipped to a log host.
+SECASSIST_AUDIT_ANCHOR_LOG = Path(os.environ.get("SECASSIST_AUDIT_ANCHOR_LOG", VAR_DIR / "audit-anchors.log"))
+SECASSIST_AUDIT_ANCHOR_EVERY = float(os.environ.get("SECASSIST_AUDIT_ANCHOR_EVERY", "300"))
+
 # Background jobs (ADR 1201): the ORM backend by default, so `make run` needs nothing else; RQ on Redis
 # when REDIS_URL is set. `secassist worker` runs them, `secassist scheduler` enqueues the periodic ones.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -262,9 +262,9 @@ CASES = [
         D(2023, 9, 1),
         "government",
         "general",
-        "allowed",
-        {},
-        "before the determination of 2023-10-10 nothing recorded applies (the P&T coding ends in 2022)",
+        "prohibited",
+        {"RST-013": "prohibits"},
+        "§7008 is self-executing: the bar runs from the coup of 2023-07-26, before the determination of 2023-10-10",
     ),
     (
         "GIN",
@@ -273,11 +273,11 @@ CASES = [
         D(2022, 3, 1),
         "government",
         "general",
-        "allowed_with_conditions",
-        {"RST-013": "condition"},
-        "Powell & Thyne code a coup on 2021-09-05: a determination may be needed",
+        "prohibited",
+        {"RST-013": "prohibits"},
+        "coup of 2021-09-05 (CRS IF11267): no restoration recorded",
     ),
-    ("GIN", "FMF", 2025, D(2025, 1, 1), "government", "general", "allowed", {}, "the research flag's review window has ended"),
+    ("GIN", "FMF", 2025, D(2025, 1, 1), "government", "general", "prohibited", {"RST-013": "prohibits"}, "still no restoration"),
     ("KOR", "IMET", 2025, D(2025, 3, 1), "government", "general", "prohibited", {"RST-023": "prohibits"}, "22 U.S.C. 2347e"),
     ("KOR", "FMF", 2025, D(2025, 3, 1), "government", "general", "allowed", {}, "2347e bars grant IMET only"),
     ("SDN", "FMF", 2020, D(2020, 6, 1), "government", "general", "prohibited", {"RST-010": "prohibits"}, "SST until 2020-12-14"),
@@ -288,9 +288,9 @@ CASES = [
         D(2020, 12, 20),
         "government",
         "general",
-        "allowed_with_conditions",
-        {"RST-013": "condition"},
-        "SST rescinded 2020-12-14; the 2019-04-11 coded coup still flags that a §7008 determination may be needed",
+        "prohibited",
+        {"RST-013": "prohibits"},
+        "SST rescinded 2020-12-14; the 1989 coup restriction still stands (CRS IF11267)",
     ),
     (
         "IRN",
@@ -335,35 +335,25 @@ def test_real_case_gets_the_expected_verdict_and_findings(check, fill_gaps, case
 
 
 @pytest.mark.parametrize(
-    ("on_date", "sst_applies"),
-    [
-        (D(2025, 1, 13), True),
-        (D(2025, 1, 14), False),
-        (D(2025, 1, 16), False),
-        (D(2025, 1, 19), False),
-        (D(2025, 1, 20), True),
-        (D(2025, 6, 1), True),
-    ],
+    "on_date", [D(2025, 1, 13), D(2025, 1, 14), D(2025, 1, 16), D(2025, 1, 19), D(2025, 1, 20), D(2025, 6, 1)]
 )
-def test_cuba_sst_rescission_and_reinstatement_in_january_2025(check, on_date, sst_applies):
+def test_cuba_never_left_the_sst_list_in_january_2025(check, on_date):
+    """The 14 Jan 2025 rescission could take effect only 45 days after the report (22 U.S.C. 2371(c)(2)); it was
+    revoked on 20 Jan 2025, so the designation never lapsed."""
     result = check(country="CUB", program="FMF", fiscal_year=2025, on_date=on_date)
     codes = {f.code for f in result.findings}
-    assert ("RST-010" in codes) is sst_applies
-    # SFOPS §7007 and Tier 3 keep prohibiting FMF for Cuba throughout: the verdict never softens.
-    assert {"RST-012", "RST-017"} <= codes
+    assert {"RST-010", "RST-012", "RST-017"} <= codes
     assert result.verdict == "prohibited"
 
 
 def test_a_section_333_program_for_cuba_is_caught_only_by_the_sst_bar_through_333d1(check, fill_gaps):
     fill_gaps("CUB", 2025, D(2025, 1, 16))
     between = check(country="CUB", program="10USC333", fiscal_year=2025, on_date=D(2025, 1, 16))
-    after = check(country="CUB", program="10USC333", fiscal_year=2025, on_date=D(2025, 1, 21))
-    assert between.verdict == "allowed"  # §7007 reaches SFOPS funds only; TVPA is not applied to Title 10
-    assert after.verdict == "prohibited"
-    (finding,) = after.prohibiting
+    assert between.verdict == "prohibited"  # §7007 reaches SFOPS funds only; TVPA is not applied to Title 10
+    (finding,) = between.prohibiting
     assert finding.code == "RST-010"
     assert "333(d)(1)" in finding.explanation
-    assert finding.designation["effective_from"] == "2025-01-20"
+    assert finding.designation["effective_from"] == "2021-01-12"
 
 
 def test_section_331_is_caught_through_331f_and_waived_where_the_pd_names_it(check):

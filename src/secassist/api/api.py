@@ -57,6 +57,7 @@ def _mount() -> None:
     from secassist.insights.api import router as insights_router
     from secassist.oversight.api import router as oversight_router
     from secassist.plans.api import router as plans_router
+    from secassist.plans.cycles_api import router as plans_cycles_router
     from secassist.reference.api import router as reference_router
     from secassist.restrictions.api import router as restrictions_router
     from secassist.search.api import router as search_router
@@ -74,6 +75,7 @@ def _mount() -> None:
     api.add_router("", congress_router)
     api.add_router("", title10_router)
     api.add_router("", plans_router)
+    api.add_router("", plans_cycles_router)
     api.add_router("", determinations_router)
     api.add_router("", oversight_router)
     api.add_router("", insights_router)

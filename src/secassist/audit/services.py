@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F
 
 from secassist.core import clock
@@ -123,7 +123,14 @@ def record(
     AuditChainHead.objects.filter(pk=head.pk).update(
         last_event_id=event.pk, last_hash=event.hash, event_count=F("event_count") + 1
     )
+    transaction.on_commit(_anchor_after_commit)
     return event
+
+
+def _anchor_after_commit() -> None:
+    from .anchors import maybe_anchor_after_commit  # the anchor module reads the chain this one writes
+
+    maybe_anchor_after_commit()
 
 
 def _locked_head() -> AuditChainHead:

@@ -9,7 +9,7 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, Importer, registry
 
-        from . import demo, documents, integration
+        from . import cycles_demo, demo, documents, integration
 
         registry.add_importer(
             Importer(
@@ -29,6 +29,7 @@ class PlansConfig(AppConfig):
         registry.add_exporter(
             Importer("plans-cover-memo", "the State input cover memo (DOCX): --param tasker=ID", documents.run_memo_export)
         )
+        registry.add_demo_step(DemoStep("plans: events calendar and an issue paper (demo)", 510, cycles_demo.run))
         registry.add_demo_step(DemoStep("plans: AFRICOM theater campaign plan review, posture change, 3D WG", 500, demo.run))
         registry.add_country_section(
             CountrySection("Defense Sector Plans", 500, "plans/_country_section.html", integration.country_section)

@@ -308,6 +308,8 @@ class EngagementKind(models.TextChoices):
     PLANNING_CONFERENCE = "planning_conference", "Planning conference"
     EXERCISE = "exercise", "Exercise"
     WAR_GAME = "war_game", "War game"
+    SEMINAR = "seminar", "Seminar"
+    TRAINING = "training_event", "Training event"
 
 
 class Engagement(models.Model):
@@ -319,14 +321,38 @@ class Engagement(models.Model):
     outputs = models.TextField(blank=True, help_text="unclassified outcomes and decisions")
     product = models.ForeignKey(PlanningProduct, null=True, blank=True, on_delete=models.SET_NULL, related_name="engagements")
     countries = models.ManyToManyField(Country, blank=True, related_name="plan_engagements")
+    # events calendar (issue #17): dates, COCOM, the Department's participation, after-action notes
+    ends_on = models.DateField(null=True, blank=True, help_text="last day of a multi-day event")
+    cocom = models.CharField(max_length=10, choices=Cocom.choices, blank=True)
+    participation = models.CharField(max_length=20, default="not_requested", help_text="see Participation")
+    participation_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    participation_requested_on = models.DateField(null=True, blank=True)
+    participation_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    participation_decided_on = models.DateField(null=True, blank=True)
+    participation_note = models.TextField(blank=True)
+    after_action_notes = models.TextField(blank=True)
+    after_action_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-held_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("held_on")),
+                name="plans_event_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on:%Y-%m-%d})"
+
+    def get_participation_display(self) -> str:
+        return dict(Participation.choices).get(self.participation, self.participation)
 
 
 class ActionStatus(models.TextChoices):
@@ -358,3 +384,111 @@ class ActionItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ACTION_STATUSES
+
+
+# ---- DSP events calendar and analysis products (issue #17 part B) ---------------------------------
+
+
+class Participation(models.TextChoices):
+    NOT_REQUESTED = "not_requested", "Not requested"
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class EventAttendee(models.Model):
+    """Who attends an event for the Department (a secassist user, or a named person of an office)."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. State lead, POLAD, observer")
+
+    class Meta:
+        ordering = ["engagement", "name"]
+        constraints = [models.UniqueConstraint(fields=["engagement", "name"], name="plans_attendee_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnalysisKind(models.TextChoices):
+    ISSUE_PAPER = "issue_paper", "Issue paper"
+    RECOMMENDATION = "recommendation", "Recommendation to leadership"
+    INFO_MEMO = "info_memo", "Information memo"
+
+
+class AnalysisStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_CLEARANCE = "in_clearance", "In clearance"
+    CLEARED = "cleared", "Cleared"
+    DELIVERED = "delivered", "Delivered (decision recorded)"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AnalysisProduct(models.Model):
+    """Political-military analysis for leadership on an emergent issue: drafted in versions, cleared
+    through the clearances app, delivered with a record of the decision taken."""
+
+    kind = models.CharField(max_length=20, choices=AnalysisKind.choices)
+    title = models.CharField(max_length=300)
+    issue = models.TextField(help_text="the emergent issue, unclassified")
+    addressee = models.CharField(max_length=200, help_text="the leader or office it is for, e.g. PM Assistant Secretary")
+    status = models.CharField(max_length=20, choices=AnalysisStatus.choices, default=AnalysisStatus.DRAFT)
+    status_changed_at = models.DateTimeField()
+    clearing_offices = models.ManyToManyField(Office, blank=True, related_name="+")
+    countries = models.ManyToManyField(Country, blank=True, related_name="plan_analyses")
+    products = models.ManyToManyField(PlanningProduct, blank=True, related_name="analyses")
+    posture_changes = models.ManyToManyField(PostureChangeRequest, blank=True, related_name="analyses")
+    delivered_on = models.DateField(null=True, blank=True)
+    decision = models.TextField(blank=True, help_text="the decision leadership took on it")
+    decided_by = models.CharField(max_length=200, blank=True, help_text="who decided (name and title)")
+    decision_on = models.DateField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="delivered") | (models.Q(delivered_on__isnull=False) & ~models.Q(decision="")),
+                name="plans_analysis_delivered_with_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class AnalysisVersion(models.Model):
+    analysis = models.ForeignKey(AnalysisProduct, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    change_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["analysis", "number"]
+        constraints = [models.UniqueConstraint(fields=["analysis", "number"], name="plans_analysis_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.analysis_id} v{self.number}"
+
+
+class AnalysisHistory(models.Model):
+    analysis = models.ForeignKey(AnalysisProduct, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, choices=AnalysisStatus.choices)
+    to_status = models.CharField(max_length=20, choices=AnalysisStatus.choices)
+    action = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

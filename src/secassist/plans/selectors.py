@@ -15,8 +15,10 @@ from . import rules
 from .models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
+    AnalysisProduct,
     Comment,
     Engagement,
+    EventAttendee,
     PlanningProduct,
     PostureChangeRequest,
     Tasker,
@@ -125,3 +127,48 @@ def reminders_today(user: Any, today: dt.date | None = None) -> list[tuple[Taske
         ):
             out.append((tasker, reminder))
     return out
+
+
+# ---- events calendar and analysis products (issue #17) --------------------------------------------
+
+
+def events(
+    user: Any, *, date_from: dt.date | None = None, date_to: dt.date | None = None, kind: str = "", cocom: str = ""
+) -> QuerySet[Engagement]:
+    """The events calendar in date order (engagements are readable by every signed-in role)."""
+    qs = Engagement.objects.select_related("product", "participation_requested_by", "participation_decided_by").prefetch_related(
+        "countries",
+        Prefetch("attendees", queryset=EventAttendee.objects.select_related("office")),
+        Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
+    )
+    if date_from:
+        qs = qs.filter(Q(ends_on__gte=date_from) | Q(ends_on__isnull=True, held_on__gte=date_from))
+    if date_to:
+        qs = qs.filter(held_on__lte=date_to)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if cocom:
+        qs = qs.filter(cocom=cocom)
+    return qs.order_by("held_on", "id")
+
+
+ANALYSIS_SUBJECT = "plans.analysisproduct"
+
+
+def analyses(user: Any) -> QuerySet[AnalysisProduct]:
+    """Pre-decisional: DSP analysts, administrators and read-only reviewers read all; others read the
+    products their office is asked to clear."""
+    qs = AnalysisProduct.objects.prefetch_related("countries", "products", "posture_changes", "clearing_offices", "versions")
+    if not has_capability(user, "view"):
+        return qs.none()
+    if reads_all_taskers(user):
+        return qs
+    office_id = getattr(user, "office_id", None)
+    if not office_id:
+        return qs.none()
+    from secassist.clearances.models import ClearanceRequest
+
+    asked = ClearanceRequest.objects.filter(subject_type=ANALYSIS_SUBJECT, office_id=office_id).values_list(
+        "subject_id", flat=True
+    )
+    return qs.filter(pk__in=[int(x) for x in asked])

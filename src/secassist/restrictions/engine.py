@@ -605,6 +605,11 @@ def _designation_finding(
         "designation": designation.as_dict(),
         "source": designation.source_document,
     }
+    if designation.effect == "unknown":
+        text = f"{facts} {how}. {designation.note or 'Whether the restriction applies is unresolved.'}"
+        fill = "the Department's position recorded as a designation, a decision, or an analyst's assessment"
+        common["designation"] = {**designation.as_dict(), "missing_period": _period_asked(rule, query), "to_fill": fill}
+        return Finding(effect=GAP, explanation=text, **{**common, "code": CODE_NOT_ASSESSED})
     if designation.effect == "condition":
         text = f"{facts} {how}. {designation.note or 'A determination may be needed before assistance proceeds.'}"
         return Finding(effect=CONDITION, explanation=text, **common)

@@ -22,17 +22,11 @@ from secassist.audit.services import record
 from secassist.core.errors import ImportRejected
 from secassist.core.safe_url import SafeURLField, is_safe_url
 from secassist.reference.models import Authority, Country, Title22Account
-from secassist.reference.resolver import NameResolver
 
+from . import coups
 from .models import Coverage, DataVersion, Designation, Restriction, Waiver
 
 COUP_FILE = "reference/powell_thyne_coups_v2022-11-29.csv"
-COUP_FLAG_SINCE = 2012  # older coded coups cannot be in force under the review window below
-COUP_REVIEW_DAYS = 3 * 365  # how long a coded coup flags "a determination may be needed"
-COUP_SOURCE = (
-    "Powell & Thyne coup dataset v2022-11-29 (research coding, not a §7008 determination), "
-    "shared file reference/powell_thyne_coups_v2022-11-29.csv"
-)
 RESTRICTION_FIELDS = (
     "rule_code",
     "short_name",
@@ -114,8 +108,13 @@ def _check_lengths(model: type[models.Model], key: str, values: dict[str, Any]) 
             )
 
 
-def _sync(summary: Summary, model: type[models.Model], wanted: dict[str, dict[str, Any]]) -> None:
-    """Create missing rows in bulk; update changed ones unless an analyst edited them."""
+def _sync(summary: Summary, model: type[models.Model], wanted: dict[str, dict[str, Any]], *, prune: bool = False) -> None:
+    """Create missing rows in bulk; update changed ones unless an analyst edited them. With `prune`, seed rows
+    no longer in the files (and never edited in the product) are removed: the cited files are the truth."""
+    if prune:
+        stale = model._default_manager.exclude(seed_key__isnull=True).exclude(seed_key__in=wanted.keys())  # type: ignore[attr-defined]
+        removed, _ = stale.filter(locally_edited=False).delete()
+        summary.add(summary.updated, f"{model.__name__} removed", removed)
     for key, values in wanted.items():
         _check_lengths(model, key, values)
     existing = {o.seed_key: o for o in model._default_manager.filter(seed_key__in=wanted.keys())}  # type: ignore[attr-defined]
@@ -280,45 +279,64 @@ def coverage_rows(path: Path, restrictions: dict[str, Restriction]) -> dict[str,
     return wanted
 
 
-def coup_flag_rows(
-    summary: Summary, path: Path, coup: Restriction, determinations: dict[str, dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
-    """Successful coups in the research coding flag 'a determination may be needed' for a review window,
-    unless a §7008 determination for the country was recorded within a year of the coup."""
-    resolver = NameResolver.from_db()
-    determined: dict[int, list[dt.date]] = {}
-    for values in determinations.values():
-        if values["restriction_id"] == coup.pk and values["effect"] == "prohibits" and values["effective_from"]:
-            determined.setdefault(values["country_id"], []).append(values["effective_from"])
-    wanted = {}
+RESCISSION_PATHS = ("c1_leadership_change", "c2_45_day_report", "before_2371c")
+RESCISSION_NOTICE = dt.timedelta(days=45)  # 22 U.S.C. 2371(c)(2)
+
+
+def rescission_end(row: dict[str, Any]) -> dt.date | None:
+    """The first day an SST designation is no longer in force, computed under 22 U.S.C. 2371(c): by the
+    45-day path a rescission reported on day D takes effect no earlier than D + 45, and a revocation
+    before then means the designation never lapsed (Cuba, January 2025)."""
+    path, report, rescinded, revoked = row["path"], row["report_on"], row["rescinded_on"], row["revoked_on"]
+    if path == "c2_45_day_report":
+        earliest = report + RESCISSION_NOTICE
+        end = max(rescinded or earliest, earliest)
+        return None if revoked is not None and revoked < end else end
+    end = rescinded
+    return None if revoked is not None and end is not None and revoked < end else end
+
+
+def apply_rescissions(path: Path, designations: dict[str, dict[str, Any]]) -> None:
+    """Set each rescinded SST designation's `ended_on` from its rescission record (never typed)."""
     for line, row in enumerate(_read_csv(path), start=2):
-        if row["coup"] != "2" or int(row["year"]) < COUP_FLAG_SINCE:
-            continue
-        country = resolver.resolve(row["country"]).country
-        if country is None:
-            summary.skipped.append(f"{path.name} line {line}: country {row['country']!r} not resolved; not flagged")
-            continue
-        day = dt.date(int(row["year"]), int(row["month"]), int(row["day"]))
-        if any(0 <= (d - day).days <= 365 for d in determined.get(country.pk, [])):
-            continue
-        wanted[f"coupflag:{country.iso3}:{day.isoformat()}"] = {
-            "restriction_id": coup.pk,
-            "country_id": country.pk,
-            "status": "coded coup (research data): determination may be needed",
-            "effect": Designation.Effect.CONDITION,
-            "fiscal_year": None,
-            "effective_from": day,
-            "ended_on": day + dt.timedelta(days=COUP_REVIEW_DAYS),
-            "pd_number": "",
-            "source_document": COUP_SOURCE,
-            "source_url": "https://github.com/andybega/ds-external-data",
-            "confidence": "U",
-            "note": (
-                f"Powell & Thyne code a successful coup in {row['country']} on {day}. This is a research coding, not a "
-                "U.S. Government determination: ask L and the regional bureau whether a §7008 determination is needed."
-            ),
-        }
-    return wanted
+        key = row["designation_seed_key"]
+        if key not in designations:
+            raise ImportRejected(
+                f"{path.name} line {line}: no designation {key!r}", problems=[f"line {line} designation_seed_key"]
+            )
+        if row["path"] not in RESCISSION_PATHS:
+            raise ImportRejected(
+                f"{path.name} line {line}: path {row['path']!r}; allowed: {', '.join(RESCISSION_PATHS)}",
+                problems=[f"line {line} column path"],
+            )
+        parsed = {c: _date(row[c], path, line, c) for c in ("report_on", "rescinded_on", "revoked_on")}
+        if row["path"] == "c2_45_day_report" and parsed["report_on"] is None:
+            raise ImportRejected(f"{path.name} line {line}: the 45-day path needs report_on", problems=[f"line {line} report_on"])
+        end = rescission_end({"path": row["path"], **parsed})
+        target = designations[key]
+        target["ended_on"] = end
+        how = {
+            "c2_45_day_report": f"rescission reported to Congress {parsed['report_on']}; under 22 U.S.C. 2371(c)(2) it "
+            f"could take effect no earlier than {parsed['report_on'] and parsed['report_on'] + RESCISSION_NOTICE}",
+            "c1_leadership_change": "rescission on a change-of-leadership certification under 22 U.S.C. 2371(c)(1)",
+            "before_2371c": "removed before the 22 U.S.C. 2371(c) procedure existed",
+        }[row["path"]]
+        outcome = (
+            f"; revoked {parsed['revoked_on']}, before it took effect: the designation never lapsed"
+            if end is None
+            else f"; no longer in force from {end}"
+        )
+        target["note"] = f"{target['note']} Computed: {how}{outcome} ({row['source_document']}).".strip()
+
+
+def coup_rows(
+    shared: Path, product: Path, restriction_id: int, countries: dict[str, int], summary: Summary
+) -> dict[str, dict[str, Any]]:
+    pt_path = shared / COUP_FILE
+    record_path = product / "coups_7008.csv"
+    coded = coups.coded_coups(_read_csv(pt_path), pt_path, summary)
+    record = coups._parse_record(_read_csv(record_path), record_path, _date)
+    return coups.designation_rows(coded, record, restriction_id=restriction_id, countries=countries)
 
 
 @transaction.atomic
@@ -330,10 +348,11 @@ def load_restrictions(*, acting_user: Any = None, product_dir: Path | None = Non
     countries = dict(Country.objects.values_list("iso3", "pk"))
     programs = set(Title22Account.objects.values_list("code", flat=True)) | set(Authority.objects.values_list("code", flat=True))
     designations = designation_rows(product / "designations.csv", countries, restrictions)
-    designations.update(coup_flag_rows(summary, shared / COUP_FILE, restrictions["coup-7008"], designations))
-    _sync(summary, Designation, designations)
+    apply_rescissions(product / "sst_rescissions.csv", designations)
+    designations.update(coup_rows(shared, product, restrictions["coup-7008"].pk, countries, summary))
+    _sync(summary, Designation, designations, prune=True)
     _sync(summary, Waiver, waiver_rows(product / "waivers.csv", countries, restrictions, programs))
-    _sync(summary, Coverage, coverage_rows(product / "coverage.csv", restrictions))
+    _sync(summary, Coverage, coverage_rows(product / "coverage.csv", restrictions), prune=True)
     if summary.changed:
         DataVersion.bump()
         record(

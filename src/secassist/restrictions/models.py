@@ -110,6 +110,7 @@ class Designation(models.Model):
         PROHIBITS = "prohibits", "Prohibits covered assistance"
         CONDITION = "condition", "A condition or review applies"
         NONE = "none", "No effect by itself (recorded for the timeline)"
+        UNKNOWN = "unknown", "Unresolved: whether it applies is not known (the check says not assessed)"
 
     restriction = models.ForeignKey(Restriction, on_delete=models.PROTECT, related_name="designations")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="restriction_designations")

@@ -185,7 +185,7 @@ class DesignationIn(Schema):
     restriction: str
     country: str
     status: str
-    effect: Literal["prohibits", "condition", "none"] = "prohibits"
+    effect: Literal["prohibits", "condition", "none", "unknown"] = "prohibits"
     fiscal_year: int | None = None
     effective_from: dt.date | None = None
     ended_on: dt.date | None = None

@@ -250,7 +250,11 @@ def text_similarities(
     lexical = similarities(fit_model(corpus or [subject, *others]), subject, others)
     if encoder is None:
         return lexical
-    semantic = encoder_similarities(encoder, subject, others)
+    return combine(lexical, encoder_similarities(encoder, subject, others))
+
+
+def combine(lexical: list[float], semantic: list[float]) -> list[float]:
+    """The extra's embedding cosine can raise the lexical similarity, never lower it."""
     return [max(a, b) for a, b in zip(lexical, semantic, strict=True)]
 
 

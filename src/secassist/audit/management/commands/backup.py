@@ -1,17 +1,22 @@
 from __future__ import annotations
 
-import gzip
+import hashlib
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from secassist.audit.anchors import append_anchor
+from secassist.audit.backups import dump_json
+
 
 class Command(BaseCommand):
-    help = "Back up the database: SQLite as a consistent online copy; other engines as a gzipped JSON dump."
+    help = (
+        "Back up the database: SQLite as a consistent online copy; other engines as a gzipped JSON dump. "
+        "The audit chain's head is appended to the anchor log at the same time."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="where to write the backup (.sqlite3 for SQLite, .json.gz otherwise)")
@@ -28,13 +33,21 @@ class Command(BaseCommand):
                 connection.connection.backup(dest)  # type: ignore[union-attr]
             dest.close()
         else:
-            with gzip.open(target, "wt", encoding="utf-8") as fh:
-                call_command(
-                    "dumpdata",
-                    "--natural-foreign",
-                    "--exclude=contenttypes",
-                    "--exclude=auth.permission",
-                    "--exclude=sessions",
-                    stdout=fh,
-                )
+            dump_json(target)
+        anchor = append_anchor(reason="backup", file=str(target.resolve()), sha256=_sha256(target))
         self.stdout.write(f"backup written to {target} ({target.stat().st_size:,} bytes)")
+        self.stdout.write(f"audit chain anchored at event #{anchor.last_id} ({anchor.count} events) in {anchor_log()}")
+
+
+def anchor_log() -> Path:
+    from secassist.audit.anchors import anchor_log_path
+
+    return anchor_log_path()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

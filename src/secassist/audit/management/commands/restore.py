@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,12 +10,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
+from secassist.audit.anchors import append_anchor
+from secassist.audit.backups import verify_backup
+from secassist.audit.guards import guards_lifted
 from secassist.audit.services import record
 from secassist.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Restore the database from a backup made by `secassist backup` (stop the server first)."
+    help = (
+        "Restore the database from a backup made by `secassist backup` (stop the server first). "
+        "A backup whose audit chain does not verify is refused and nothing is restored."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
@@ -28,15 +35,14 @@ class Command(BaseCommand):
             raise CommandError("restore replaces the current database; run again with --yes to confirm", returncode=2)
         if connection.vendor == "sqlite":
             self._check_sqlite(source)
-            db_path = Path(connection.settings_dict["NAME"])
-            connection.close()
-            shutil.copyfile(source, db_path)
-            for suffix in ("-wal", "-shm"):
-                Path(str(db_path) + suffix).unlink(missing_ok=True)
+        self._check_chain(source)
+        if connection.vendor == "sqlite":
+            self._replace_sqlite(source)
         else:
-            call_command("flush", interactive=False, verbosity=0)
-            call_command("loaddata", str(source), verbosity=0)
+            self._replace_by_load(source)
         report = verify_chain()
+        if not report.ok:  # cannot happen after the check above unless the copy itself failed
+            raise CommandError(f"restored database's audit chain is broken at #{report.broken_at}: {report.problem}")
         with transaction.atomic():
             record(
                 actor=None,
@@ -45,7 +51,37 @@ class Command(BaseCommand):
                 object_id="default",
                 after={"from": str(source), "audit_chain_ok": report.ok},
             )
-        self.stdout.write(f"restored from {source}; audit chain {'intact' if report.ok else f'BROKEN at #{report.broken_at}'}")
+        append_anchor(reason="restore", file=str(source.resolve()))
+        self.stdout.write(f"restored from {source}; audit chain intact ({report.checked} events verified)")
+
+    @staticmethod
+    def _check_chain(source: Path) -> None:
+        report = verify_backup(source)
+        if not report.ok:
+            raise CommandError(
+                f"refusing to restore {source}: its audit chain is broken at event #{report.broken_at}: {report.problem}. "
+                "Nothing was restored.",
+                returncode=2,
+            )
+
+    @staticmethod
+    def _replace_sqlite(source: Path) -> None:
+        """Copy beside the live file, then swap it in with one rename (never a half-copied database)."""
+        db_path = Path(connection.settings_dict["NAME"])
+        staging = db_path.with_name(db_path.name + ".restoring")
+        shutil.copyfile(source, staging)
+        staging.chmod(0o600)
+        connection.close()
+        os.replace(staging, db_path)
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+
+    @staticmethod
+    def _replace_by_load(source: Path) -> None:
+        """Empty and reload in one transaction: if loading fails, the old data (and guards) stay."""
+        with transaction.atomic(), guards_lifted():
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("loaddata", str(source), verbosity=0)
 
     @staticmethod
     def _check_sqlite(source: Path) -> None:
