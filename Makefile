@@ -12,7 +12,7 @@ run: install  ## install everything, set up the demo database, print logins, ser
 	$(BIN)/secassist serve
 
 test: install  ## install everything and run the whole test suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 install: $(STAMP) $(ASSETS)
 
