@@ -70,6 +70,9 @@ def test_the_scheduler_command_enqueues_once_and_says_what(capsys: Any) -> None:
     assert out.count("enqueued statutory clock alerts") == 1
 
 
+# The database worker closes its connection after each task, as a long-running worker should: outside a
+# test transaction, so that PostgreSQL reconnects cleanly.
+@pytest.mark.django_db(transaction=True)
 def test_a_failing_job_is_retried_later_and_every_failure_stays_visible() -> None:
     failing_jobs.CALLS.clear()
     with time_machine.travel(NOON, tick=False):
@@ -87,6 +90,7 @@ def test_a_failing_job_is_retried_later_and_every_failure_stays_visible() -> Non
     assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_job_that_succeeds_is_not_retried() -> None:
     failing_jobs.succeeds.enqueue()
     call_command("worker", "--batch", verbosity=0)
