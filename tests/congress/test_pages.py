@@ -40,11 +40,13 @@ def test_every_page_needs_login(make_package) -> None:
             assert "login" in response["Location"], url
 
 
-def test_every_page_renders_for_a_read_only_user(make_package, walk, client_as, viewer) -> None:
+def test_every_page_renders_for_a_read_only_user_and_the_forms_are_refused(make_package, walk, client_as, viewer) -> None:
+    """A read-only user reads every page; the drafting forms, which they may not submit, answer 403."""
     package = walk(make_package(), "waiting")
     client = client_as(viewer)
+    forms = {reverse("congress:create"), reverse("congress:edit", args=[package.pk])}
     for url in _urls(package.pk):
-        assert client.get(url).status_code == 200, url
+        assert client.get(url).status_code == (403 if url in forms else 200), url
 
 
 def test_list_page_query_count_does_not_grow_with_rows(

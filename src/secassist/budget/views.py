@@ -520,7 +520,7 @@ def _activity_values(alloc: Allocation, reference: str) -> dict[str, Any]:
     }
 
 
-@capability("view", write="budget.edit")
+@capability("budget.edit")
 @require_http_methods(["GET", "POST"])
 def allocation_activity(request: HttpRequest, pk: int) -> HttpResponse:
     from secassist.reference import taxonomy

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from secassist.accounts import scoping
 from secassist.core import clock
 
 from .models import ClearanceRequest, Position
@@ -41,8 +42,15 @@ def overdue(*, today: Any = None) -> QuerySet[ClearanceRequest]:
 
 
 def visible_to(user: Any) -> QuerySet[ClearanceRequest]:
-    """Everyone signed in may read clearances; clearing officers see their own office's first."""
-    return ClearanceRequest.objects.select_related("office", "decided_by")
+    """Clearances are need-to-know (accounts.scoping): the oversight seats read all; the keepers of a
+    kind of subject read its clearances; everyone else reads the clearances of their own office."""
+    qs = ClearanceRequest.objects.select_related("office", "decided_by")
+    if not scoping.signed_in(user):
+        return qs.none()
+    if scoping.is_oversight(user):
+        return qs
+    mine = Q(office_id=scoping.office_id(user)) if scoping.office_id(user) else Q(pk__in=[])
+    return qs.filter(mine | Q(subject_type__in=scoping.kept_clearance_subjects(user)))
 
 
 def open_count() -> int:

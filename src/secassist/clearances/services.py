@@ -69,6 +69,15 @@ def request_clearances(
     return created
 
 
+def may_respond(user: Any, clearance: ClearanceRequest) -> bool:
+    """Whether the page should offer `user` the position form (the same test the service applies)."""
+    try:
+        _may_respond(user, clearance)
+    except AccessDenied:
+        return False
+    return clearance.is_open
+
+
 def _may_respond(user: Any, clearance: ClearanceRequest) -> None:
     require(user, "clearance.respond")
     if getattr(user, "role", None) == Role.ADMIN:

@@ -51,7 +51,7 @@ def clearance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clearance": clearance,
             "positions": [(p.value, p.label) for p in DECIDED],
             "error": error,
-            "can_respond": clearance.is_open and (request.user.role == "admin" or request.user.office_id == clearance.office_id),  # type: ignore[union-attr]
+            "can_respond": services.may_respond(request.user, clearance),
         },
         status=422 if error else 200,
     )

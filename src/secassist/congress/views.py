@@ -164,7 +164,7 @@ def _form_context(package: Package | None, values: dict[str, Any] | None, error:
     }
 
 
-@capability("view", write="congress.edit")
+@capability("congress.edit")
 @require_http_methods(["GET", "POST"])
 def package_create(request: HttpRequest) -> HttpResponse:
     values, error = None, None
@@ -187,7 +187,7 @@ def package_create(request: HttpRequest) -> HttpResponse:
     return render(request, "congress/form.html", _form_context(None, initial, error), status=422 if error else 200)
 
 
-@capability("view", write="congress.edit")
+@capability("congress.edit")
 @require_http_methods(["GET", "POST"])
 def package_edit(request: HttpRequest, pk: int) -> HttpResponse:
     package = _load(request, pk)

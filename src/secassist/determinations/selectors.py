@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from secassist.accounts.roles import Role, has_capability
+from secassist.accounts import scoping
 from secassist.clearances.models import ClearanceRequest
 from secassist.core import clock
 from secassist.restrictions.models import Waiver
@@ -15,19 +15,16 @@ from secassist.restrictions.models import Waiver
 from . import rules
 from .models import DeterminationPackage, DeterminationType
 
-# Packages are pre-decisional. The register's keepers (SA and Title 10 analysts), administrators and
-# read-only reviewers read all of them; everyone else reads the packages their office was asked to clear.
-READ_ALL = frozenset({Role.SA_ANALYST, Role.T10_ANALYST, Role.ADMIN, Role.READ_ONLY})
+# Packages are pre-decisional (accounts.scoping): the register's keepers (SA and Title 10 analysts) and
+# the oversight seats read all of them; everyone else reads the packages their office was asked to clear.
 SUBJECT_TYPE = "determinations.determinationpackage"
 
 
 def packages(user: Any) -> QuerySet[DeterminationPackage]:
     qs = DeterminationPackage.objects.select_related("dtype", "restriction", "country", "waiver", "owner_office")
-    if not has_capability(user, "view"):
-        return qs.none()
-    if getattr(user, "role", None) in READ_ALL:
+    if scoping.reads_all(user, SUBJECT_TYPE):
         return qs
-    office_id = getattr(user, "office_id", None)
+    office_id = scoping.office_id(user)
     if not office_id:
         return qs.none()
     asked = ClearanceRequest.objects.filter(subject_type=SUBJECT_TYPE, office_id=office_id).values_list("subject_id", flat=True)

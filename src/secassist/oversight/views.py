@@ -237,7 +237,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability("view", write="oversight.edit")
+# Two forms post here: a value (oversight.edit) and an evaluation (oversight.evaluate, which F also
+# holds); the page admits the wider capability and each service checks its own.
+@capability("view", write="oversight.evaluate")
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ind = access.indicator_for(request.user, pk)
     if request.method == "POST":

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from secassist.accounts.roles import Role, has_capability
+from secassist.accounts import scoping
 from secassist.core import clock
 
 from . import rules
@@ -25,14 +25,14 @@ from .models import (
     TaskerStatus,
 )
 
-# Who reads every tasker: the DSP team, administrators and read-only reviewers. Everyone else
-# (clearing officers, other analysts) sees the taskers that task their own office: plan reviews
-# are need-to-know (DOMAIN.md §8). Products, posture changes and engagements are readable by all.
-READ_ALL_TASKERS = frozenset({Role.DSP_ANALYST, Role.ADMIN, Role.READ_ONLY})
+# Plan reviews are need-to-know (DOMAIN.md §8): who reads every tasker and analysis product is the one
+# written policy in accounts.scoping (the DSP team and the oversight seats); everyone else sees those
+# that task their own office. Products, posture changes and engagements are shared records.
+TASKER_TYPE = "plans.tasker"
 
 
 def reads_all_taskers(user: Any) -> bool:
-    return getattr(user, "role", None) in READ_ALL_TASKERS and has_capability(user, "view")
+    return scoping.reads_all(user, TASKER_TYPE)
 
 
 def products(user: Any) -> QuerySet[PlanningProduct]:
@@ -43,8 +43,8 @@ def taskers(user: Any) -> QuerySet[Tasker]:
     qs = Tasker.objects.select_related("product", "state_lead").prefetch_related("offices")
     if reads_all_taskers(user):
         return qs
-    office_id = getattr(user, "office_id", None)
-    if not office_id or not has_capability(user, "view"):
+    office_id = scoping.office_id(user)
+    if not office_id:
         return qs.none()
     return qs.filter(offices__id=office_id).distinct()
 
@@ -156,14 +156,12 @@ ANALYSIS_SUBJECT = "plans.analysisproduct"
 
 
 def analyses(user: Any) -> QuerySet[AnalysisProduct]:
-    """Pre-decisional: DSP analysts, administrators and read-only reviewers read all; others read the
+    """Pre-decisional (accounts.scoping): the DSP team and the oversight seats read all; others read the
     products their office is asked to clear."""
     qs = AnalysisProduct.objects.prefetch_related("countries", "products", "posture_changes", "clearing_offices", "versions")
-    if not has_capability(user, "view"):
-        return qs.none()
-    if reads_all_taskers(user):
+    if scoping.reads_all(user, ANALYSIS_SUBJECT):
         return qs
-    office_id = getattr(user, "office_id", None)
+    office_id = scoping.office_id(user)
     if not office_id:
         return qs.none()
     from secassist.clearances.models import ClearanceRequest

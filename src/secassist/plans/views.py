@@ -112,7 +112,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def product_new(request: HttpRequest) -> HttpResponse:
     form = forms.ProductForm(request.POST or None)
     return _form_page(
@@ -127,7 +127,7 @@ def product_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = access.product(request.user, pk)
     form = forms.ProductForm(request.POST or None, initial=forms.ProductForm.initial_for(product))
@@ -205,7 +205,7 @@ def _tasker_data(form: forms.TaskerForm) -> dict[str, Any]:
     return dict(form.cleaned_data)
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def tasker_new(request: HttpRequest, pk: int) -> HttpResponse:
     product = access.product(request.user, pk)
     initial = {"received_on": clock.today(), "state_lead": str(request.user.pk)}
@@ -221,7 +221,7 @@ def tasker_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def tasker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tasker = access.tasker(request.user, pk)
     initial = {
@@ -331,7 +331,7 @@ def comment_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:tasker", tasker.pk)
 
 
-@capability("view", write="plans.comment")
+@capability("plans.comment")
 def comment_new(request: HttpRequest, pk: int) -> HttpResponse:
     tasker = access.tasker(request.user, pk)
     offices = _commentable_offices(request.user, tasker)
@@ -354,7 +354,7 @@ def comment_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.comment")
+@capability("plans.comment")
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = access.comment(request.user, pk)
     tasker = comment.tasker
@@ -387,7 +387,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def comment_adjudicate(request: HttpRequest, pk: int) -> HttpResponse:
     comment = access.comment(request.user, pk)
     form = forms.AdjudicateForm(
@@ -405,7 +405,7 @@ def comment_adjudicate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.comment")
+@capability("plans.comment")
 def tasker_import(request: HttpRequest, pk: int) -> HttpResponse:
     tasker = access.tasker(request.user, pk)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
@@ -494,7 +494,7 @@ def _posture_data(form: forms.PostureForm) -> dict[str, Any]:
     return dict(form.cleaned_data)
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def posture_new(request: HttpRequest) -> HttpResponse:
     form = forms.PostureForm(request.POST or None, initial={"received_on": clock.today(), "coordination_status": "received"})
     return _form_page(
@@ -508,7 +508,7 @@ def posture_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def posture_edit(request: HttpRequest, pk: int) -> HttpResponse:
     posture = access.posture(request.user, pk)
     names = (
@@ -582,7 +582,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def engagement_new(request: HttpRequest) -> HttpResponse:
     form = forms.EngagementForm(request.POST or None)
     return _form_page(
@@ -596,7 +596,7 @@ def engagement_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability("view", write="plans.edit")
+@capability("plans.edit")
 def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = access.engagement(request.user, pk)
     names = ("kind", "title", "held_on", "location", "participants", "outputs", "product")

@@ -293,6 +293,24 @@ def save_unit(
     return target
 
 
+def _refuse_own_ancestor(unit: SecurityForceUnit) -> None:
+    """A unit may not sit under itself: Leahy findings are inherited down the chain of command, and a
+    cycle would make "every ancestor" endless."""
+    if unit.pk is None or unit.parent_id is None:
+        return
+    seen: set[int] = set()
+    ancestor_id: int | None = unit.parent_id
+    while ancestor_id is not None and ancestor_id not in seen:
+        if ancestor_id == unit.pk:
+            raise InvalidInput(
+                f"unit {unit.pk} cannot be its own ancestor: choose a parent that is not the unit or one of its subunits",
+                field="parent_id",
+                value=unit.parent_id,
+            )
+        seen.add(ancestor_id)
+        ancestor_id = SecurityForceUnit.objects.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
+
+
 def _validate_unit(unit: SecurityForceUnit) -> None:
     for field, choices in (
         ("force_type", SecurityForceUnit.ForceType),
@@ -303,6 +321,7 @@ def _validate_unit(unit: SecurityForceUnit) -> None:
             raise InvalidInput(f"{field} must be one of {', '.join(choices.values)}", field=field, allowed=list(choices.values))
     if unit.parent_id and unit.parent and unit.parent.country_id != unit.country_id:
         raise InvalidInput("the parent unit must belong to the same country", field="parent")
+    _refuse_own_ancestor(unit)
     if unit.vetted_on and unit.vetting_expires_on and unit.vetting_expires_on < unit.vetted_on:
         raise InvalidInput("vetting_expires_on must be on or after vetted_on", field="vetting_expires_on")
     if unit.credible_information and not unit.finding_date:

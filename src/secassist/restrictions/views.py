@@ -139,7 +139,7 @@ def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any,
     return render(request, template, {"form": form, **context}, status=status)
 
 
-@capability("view", write="restrictions.edit")
+@capability("restrictions.edit")
 @require_http_methods(["GET", "POST"])
 def waiver_new(request: HttpRequest) -> HttpResponse:
     form = WaiverForm(request.POST or None, initial={"country": request.GET.get("country", ""), "public": True})
@@ -151,7 +151,7 @@ def waiver_new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, "restrictions/waiver_form.html", save, {"program_codes": sorted(programs())})
 
 
-@capability("view", write="restrictions.edit")
+@capability("restrictions.edit")
 @require_http_methods(["GET", "POST"])
 def designation_new(request: HttpRequest) -> HttpResponse:
     form = DesignationForm(request.POST or None, initial={"country": request.GET.get("country", "")})
@@ -163,7 +163,7 @@ def designation_new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, "restrictions/designation_form.html", save, {})
 
 
-@capability("view", write="restrictions.edit")
+@capability("restrictions.edit")
 @require_http_methods(["GET", "POST"])
 def designation_end(request: HttpRequest, pk: int) -> HttpResponse:
     designation = Designation.objects.select_related("restriction", "country").filter(pk=pk).first()
@@ -178,7 +178,7 @@ def designation_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, "restrictions/designation_end.html", save, {"designation": designation})
 
 
-@capability("view", write="restrictions.edit")
+@capability("restrictions.edit")
 @require_http_methods(["GET", "POST"])
 def unit_new(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None, initial={"country": request.GET.get("country", "")})
@@ -191,7 +191,7 @@ def unit_new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, "restrictions/unit_form.html", save, {})
 
 
-@capability("view", write="restrictions.edit")
+@capability("restrictions.edit")
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = SecurityForceUnit.objects.select_related("country").filter(pk=pk).first()
@@ -216,7 +216,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, "restrictions/unit_form.html", save, {"unit": unit})
 
 
-@capability("view", write="restrictions.edit")
+@capability("restrictions.edit")
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest) -> HttpResponse:
     initial = {k: request.GET.get(k, "") for k in ("country", "fiscal_year", "restriction")}

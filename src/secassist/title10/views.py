@@ -95,7 +95,7 @@ def _stored_values(proposal: Any) -> dict[str, Any]:
     return values
 
 
-@capability("view", write="title10.edit")
+@capability("title10.edit")
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {}
@@ -144,7 +144,7 @@ def proposal_edit(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "title10/form.html", context, status=422 if errors else 200)
 
 
-@capability("view", write="title10.edit")
+@capability("title10.edit")
 @require_http_methods(["GET", "POST"])
 def proposal_import(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
