@@ -70,12 +70,12 @@ def test_batch_mode_names_missing_columns(restrictions_data, tmp_path):
 
 
 def test_load_restrictions_is_idempotent(restrictions_data):
-    from secassist.audit.models import AuditEvent
-    from secassist.restrictions.models import Designation, Restriction, Waiver
-
     import csv
 
     from django.conf import settings
+
+    from secassist.audit.models import AuditEvent
+    from secassist.restrictions.models import Designation, Restriction, Waiver
 
     with (settings.PRODUCT_DATA_DIR / "restrictions" / "waivers.csv").open(newline="", encoding="utf-8") as fh:
         register_rows = sum(1 for _ in csv.DictReader(fh))
