@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := static/vendor/.installed
 
-.PHONY: run test install assets lint typecheck migrations-check ci-checks bench bench-scale clean
+.PHONY: run test install assets lint typecheck migrations-check ci-checks bench bench-scale clean mutation
 
 run: install  ## install everything, set up the demo database, print logins, serve on 127.0.0.1:8000
 	$(BIN)/secassist setup --demo
@@ -49,3 +49,11 @@ bench-scale: install  ## issue #14 figures -> bench/results/<engine>.json (DATAB
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var
+
+DATA_DIR ?= $(abspath ..)/shared/data
+mutation: install  ## issue #12: mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); long, not in CI
+	$(BIN)/pip install --quiet --disable-pip-version-check "mutmut==3.8.1"
+	rm -rf mutants
+	SECASSIST_DATA_DIR=$${SECASSIST_DATA_DIR:-$(DATA_DIR)} $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results --all true > var/mutation-results.txt || true
+	$(BIN)/python scripts/mutation_score.py var/mutation-results.txt

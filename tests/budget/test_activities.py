@@ -189,7 +189,7 @@ def test_the_activity_page_shows_a_bad_field_and_saves_nothing(client_as: Any, s
     assert not Title22Activity.objects.exists()
 
 
-def test_a_viewer_sees_the_activity_page_but_may_not_post(client_as: Any, viewer: Any, build: Any) -> None:
+def test_a_viewer_is_neither_shown_the_activity_form_nor_may_post_it(client_as: Any, viewer: Any, build: Any) -> None:
     line = build.line(build.appropriation())
-    assert client_as(viewer).get(f"/funds/allocations/{line.pk}/activity/").status_code == 200
+    assert client_as(viewer).get(f"/funds/allocations/{line.pk}/activity/").status_code == 403  # issue #12 item 11
     assert client_as(viewer).post(f"/funds/allocations/{line.pk}/activity/", {"reference": "x"}).status_code == 403

@@ -95,8 +95,9 @@ def test_the_waiver_form_shows_service_refusals_on_the_field(restrictions_data, 
     assert 'id="id_scope_programs-error"' in response.content.decode()
 
 
-def test_a_read_only_user_cannot_post_the_forms(restrictions_data, client_as, viewer):
-    assert client_as(viewer).get(reverse("restrictions:waiver-new")).status_code == 200
+def test_a_read_only_user_is_neither_shown_nor_allowed_to_post_the_forms(restrictions_data, client_as, viewer):
+    for name in ("restrictions:waiver-new", "restrictions:designation-new", "restrictions:unit-new"):
+        assert client_as(viewer).get(reverse(name)).status_code == 403  # issue #12 item 11: no form it may not submit
     for name in ("restrictions:waiver-new", "restrictions:designation-new", "restrictions:unit-new"):
         assert client_as(viewer).post(reverse(name), {}).status_code == 403
 

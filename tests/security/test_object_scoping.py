@@ -48,16 +48,14 @@ def demo(db: Any) -> dict[str, Any]:
     tasker = Tasker.objects.exclude(offices__code="EUR").first()
     drl_comment = Comment.objects.filter(tasker=tasker, office__code="DRL").first()
     hold = Hold.objects.first()
+    asked = ClearanceRequest.objects.filter(subject_type=KEEPERS_TYPE, office__code="EUR").values_list("subject_id", flat=True)
+    eur_packages = [int(x) for x in asked]  # subject ids are text: compared in Python on every engine
     ids = {
         "tasker": tasker.pk,
         "comment": Comment.objects.filter(tasker=tasker).first().pk,
         "drl_comment": drl_comment.pk,
         "analysis": AnalysisProduct.objects.exclude(clearing_offices__code="EUR").first().pk,
-        "package": DeterminationPackage.objects.exclude(
-            pk__in=ClearanceRequest.objects.filter(subject_type=KEEPERS_TYPE, office__code="EUR").values("subject_id")
-        )
-        .first()
-        .pk,
+        "package": DeterminationPackage.objects.exclude(pk__in=eur_packages).first().pk,
         "clearance": ClearanceRequest.objects.filter(subject_type="plans.tasker", office__code="DRL").first().pk,
         "cn": Package.objects.first().pk,
         "cn_hold": hold.package_id if hold else Package.objects.first().pk,
@@ -249,3 +247,18 @@ def test_a_leahy_unit_cannot_become_its_own_ancestor_and_nothing_is_saved(db, ap
         assert "own ancestor" in response.json()["message"]
     assert AuditEvent.objects.count() == before
     assert client.get("/api/v1/restrictions/units?country=KEN").json()[0]["parent_id"] is None
+
+
+def test_a_matrix_file_naming_a_tasker_the_importer_may_not_open_is_refused_as_missing(db, dsp_analyst):
+    """`secassist import matrix FILE` finds the tasker from the file's Tasker ID: scoped like a page."""
+    from secassist.core.errors import NotFound
+    from secassist.plans import documents
+    from secassist.plans.models import Comment
+    from tests.plans.conftest import make_tasker
+    from tests.plans.test_matrix import GOOD, matrix
+
+    tasker = make_tasker(dsp_analyst, offices=("AF", "DRL"), state="comments_due")
+    eur = _user("eurc", "clearing_officer", "EUR")
+    with pytest.raises(NotFound):
+        documents.import_matrix(acting_user=eur, source=matrix(tasker.pk, [GOOD]))
+    assert not Comment.objects.filter(tasker=tasker).exists()

@@ -307,7 +307,9 @@ def import_matrix(*, acting_user: Any, source: Path | BinaryIO | Any, tasker: Ta
     if tasker is None:
         if not file_tasker_id.isdigit():
             raise ImportRejected("the matrix names no Tasker ID (cell B3)", problems=["row 3, column B (Tasker ID): required"])
-        tasker = Tasker.objects.filter(pk=int(file_tasker_id)).first()
+        from . import selectors
+
+        tasker = selectors.taskers(acting_user).filter(pk=int(file_tasker_id)).first()  # not-yours reads as missing
         if tasker is None:
             raise NotFound(f"no tasker {file_tasker_id}", tasker=file_tasker_id)
     elif file_tasker_id and file_tasker_id != str(tasker.pk):
