@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("secassist.web.audit_urls")),
     path("clearances/", include("secassist.clearances.urls")),
     path("approvals/", include("secassist.approvals.urls")),
+    path("funds/requests/", include("secassist.formulation.urls")),
     path("funds/", include("secassist.budget.urls")),
     path("restrictions/", include("secassist.restrictions.urls")),
     path("notifications/", include("secassist.congress.urls")),

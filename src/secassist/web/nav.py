@@ -18,6 +18,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Funds (FMF, IMET, PKO)", "budget:overview"),
             ("653(a) reports", "budget:report-653a-list"),
+            ("Budget requests", "formulation:list"),
             ("Restrictions check", "restrictions:check"),
             ("Waiver register", "restrictions:waivers"),
             ("Restrictions coverage", "restrictions:coverage"),
