@@ -40,12 +40,20 @@ def fy2027_lines(sa_analyst: Any) -> dict[str, Any]:
     from secassist.budget import services
 
     fmf = services.create_appropriation(
-        acting_user=sa_analyst, account="FMF", fiscal_year=2027, amount="6000000000.00",
-        enacted_on=dt.date(2026, 11, 17), public_law="P.L. TEST-FMF-2027",
+        acting_user=sa_analyst,
+        account="FMF",
+        fiscal_year=2027,
+        amount="6000000000.00",
+        enacted_on=dt.date(2026, 11, 17),
+        public_law="P.L. TEST-FMF-2027",
     )
     imet = services.create_appropriation(
-        acting_user=sa_analyst, account="IMET", fiscal_year=2027, amount="110000000.00",
-        enacted_on=dt.date(2026, 11, 17), public_law="P.L. TEST-IMET-2027",
+        acting_user=sa_analyst,
+        account="IMET",
+        fiscal_year=2027,
+        amount="110000000.00",
+        enacted_on=dt.date(2026, 11, 17),
+        public_law="P.L. TEST-IMET-2027",
     )
     lines = {
         "JOR-FMF": services.create_allocation(

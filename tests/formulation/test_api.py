@@ -38,7 +38,12 @@ def analyst_api(api_as: Any, sa_analyst: Any) -> Any:
 def test_an_analyst_builds_an_fy_plus_2_request_from_last_years_ledger(analyst_api: Any, fy2027_lines: Any) -> None:
     cycle = _cycle(analyst_api)
     stage = _stage(
-        analyst_api, cycle["id"], kind="bureau_request", basis="ledger", actuals_fiscal_year=2027, measure="allocated",
+        analyst_api,
+        cycle["id"],
+        kind="bureau_request",
+        basis="ledger",
+        actuals_fiscal_year=2027,
+        measure="allocated",
         change_pct="2.5",
     )
     lines = {(ln["country"], ln["program"]): ln for ln in stage["lines"]}
@@ -103,7 +108,9 @@ def test_f_reviewers_comment_on_lines(api_as: Any, analyst_api: Any, budget_revi
     stage = _stage(analyst_api, cycle["id"], kind="bureau_request", basis="ledger", actuals_fiscal_year=2027, measure="allocated")
     line_id = stage["lines"][0]["id"]
     comment = _json(
-        api_as(budget_reviewer).post(f"{BASE}/lines/{line_id}/comments", {"text": "Obligation rate?"}, content_type="application/json"),
+        api_as(budget_reviewer).post(
+            f"{BASE}/lines/{line_id}/comments", {"text": "Obligation rate?"}, content_type="application/json"
+        ),
         201,
     )
     assert comment["author"] == "freview"
@@ -118,14 +125,22 @@ def test_each_stage_is_compared_with_the_previous_one_and_with_actuals(
     first = _stage(analyst_api, cycle["id"], kind="bureau_request", basis="ledger", actuals_fiscal_year=2027, measure="allocated")
     second = _stage(analyst_api, cycle["id"], kind="pm_f_review")
     url = f"{BASE}/{cycle['id']}/stages/{second['id']}/lines"
-    analyst_api.post(url, {"recipient": "JOR", "program": "FMF", "amount": "380000000.01", "priority": 1}, content_type="application/json")
-    analyst_api.post(url, {"recipient": "COL", "program": "FMF", "amount": "38000000.00", "priority": 3}, content_type="application/json")
+    analyst_api.post(
+        url, {"recipient": "JOR", "program": "FMF", "amount": "380000000.01", "priority": 1}, content_type="application/json"
+    )
+    analyst_api.post(
+        url, {"recipient": "COL", "program": "FMF", "amount": "38000000.00", "priority": 3}, content_type="application/json"
+    )
     data = _json(analyst_api.get(f"{BASE}/{cycle['id']}/stages/{second['id']}/comparison?measure=allocated"))
     assert data["previous"] == first["id"] and data["actuals_fiscal_year"] == 2027
     rows = {(r["key"], r["program"]): r for r in data["rows"]}
     assert (rows[("JOR", "FMF")]["change"], rows[("JOR", "FMF")]["status"]) == ("0.01", "increased")
     assert rows[("JOR", "FMF")]["actual"] == "380000000.00"
-    assert (rows[("COL", "FMF")]["status"], rows[("COL", "FMF")]["previous"], rows[("COL", "FMF")]["actual"]) == ("added", None, None)
+    assert (rows[("COL", "FMF")]["status"], rows[("COL", "FMF")]["previous"], rows[("COL", "FMF")]["actual"]) == (
+        "added",
+        None,
+        None,
+    )
     assert rows[("PHL", "FMF")]["status"] == "unchanged"
     # The real FA.gov requests (all accounts): Jordan FY2022 $1,275,000,000.
     past = {c["iso3"]: c for c in data["past_requests"]["countries"]}
@@ -163,8 +178,12 @@ def test_the_cbj_xlsx_reads_back_with_actuals_estimates_and_the_request(
 
     # FY2028 appropriation with an allocation: the CBJ's FY-1 estimate of an FY2029 request.
     appr = budget_services.create_appropriation(
-        acting_user=sa_analyst, account="FMF", fiscal_year=2028, amount="6000000000.00",
-        enacted_on=__import__("datetime").date(2026, 11, 20), public_law="P.L. TEST-FMF-2028",
+        acting_user=sa_analyst,
+        account="FMF",
+        fiscal_year=2028,
+        amount="6000000000.00",
+        enacted_on=__import__("datetime").date(2026, 11, 20),
+        public_law="P.L. TEST-FMF-2028",
     )
     budget_services.create_allocation(
         acting_user=sa_analyst, appropriation=appr, recipient_kind="country", recipient="JOR", amount="390000000.00"
@@ -307,7 +326,10 @@ def test_enactment_seeds_the_allocation_table_after_a_second_person_approves(
 def test_seeding_is_refused_before_enactment_and_without_the_appropriation(analyst_api: Any) -> None:
     cycle = _cycle(analyst_api)
     _stage(analyst_api, cycle["id"], kind="cbj", basis="empty")
-    assert "not the enacted stage" in _json(analyst_api.post(f"{BASE}/{cycle['id']}/seeding", {}, content_type="application/json"), 409)["message"]
+    assert (
+        "not the enacted stage"
+        in _json(analyst_api.post(f"{BASE}/{cycle['id']}/seeding", {}, content_type="application/json"), 409)["message"]
+    )
     enacted = _enacted(analyst_api)
     body = _json(analyst_api.post(f"{BASE}/{enacted['id']}/seeding", {}, content_type="application/json"), 409)
     assert "no FY2027 appropriation is recorded for FMF (FRM-005)" in body["message"]
@@ -320,5 +342,7 @@ def test_lines_edited_after_the_proposal_refuse_the_approval(
     proposed = _json(analyst_api.post(f"{BASE}/{cycle['id']}/seeding", {}, content_type="application/json"))
     stage = services.working_stage(RequestCycle.objects.get(pk=cycle["id"]))
     services.save_line(acting_user=sa_analyst, stage=stage, recipient="COL", program="FMF", amount="1.00", priority=1)
-    resp = api_as(budget_reviewer).post(f"/api/v1/approvals/{proposed['approval']['id']}/approve", {}, content_type="application/json")
+    resp = api_as(budget_reviewer).post(
+        f"/api/v1/approvals/{proposed['approval']['id']}/approve", {}, content_type="application/json"
+    )
     assert _json(resp, 409)["code"] == "APR-003"

@@ -39,7 +39,9 @@ def test_the_stage_page_shows_the_comparison_and_saves_a_line(client_as: Any, sa
     html = page.content.decode()
     assert page.status_code == 200 and "<caption>Lines compared with no previous version" in html
     assert "Jordan" in html and "380,000,000.00" in html
-    resp = client.post(url, {"recipient": "COL", "program": "FMF", "amount": "38000000.00", "priority": "3", "justification": "new"})
+    resp = client.post(
+        url, {"recipient": "COL", "program": "FMF", "amount": "38000000.00", "priority": "3", "justification": "new"}
+    )
     assert resp.status_code == 302
     assert RequestLine.objects.filter(stage=stage, recipient_name="Colombia").exists()
     bad = client.post(url, {"recipient": "COL", "program": "ZZZ", "amount": "1", "priority": "3"})

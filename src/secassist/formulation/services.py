@@ -307,7 +307,7 @@ def upsert_line(acting_user: Any, stage: RequestStage, fields: dict[str, Any], r
     if before == after:
         return line, "unchanged"
     line.save()
-    change = {"obj": line, "before": before, "after": {**after, "stage": stage.pk}, "reason": reason}
+    change: dict[str, Any] = {"obj": line, "before": before, "after": {**after, "stage": stage.pk}, "reason": reason}
     if stage.kind == StageKind.F_LEVELS:
         record(actor=acting_user, action="formulation.line.level", **change)
     else:
