@@ -15,6 +15,7 @@ urlpatterns = [
     path("funds/requests/", include("secassist.formulation.urls")),
     path("funds/", include("secassist.budget.urls")),
     path("restrictions/", include("secassist.restrictions.urls")),
+    path("determinations/", include("secassist.determinations.urls")),
     path("notifications/", include("secassist.congress.urls")),
     path("title10/", include("secassist.title10.urls")),
     path("plans/", include("secassist.plans.urls")),
