@@ -346,3 +346,18 @@ def test_lines_edited_after_the_proposal_refuse_the_approval(
         f"/api/v1/approvals/{proposed['approval']['id']}/approve", {}, content_type="application/json"
     )
     assert _json(resp, 409)["code"] == "APR-003"
+
+
+def test_the_cli_exports_the_cbj_tables_by_budget_year(analyst_api: Any, fy2027_lines: Any, tmp_path: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    cycle = _cycle(analyst_api)
+    _stage(analyst_api, cycle["id"], kind="cbj", basis="ledger", actuals_fiscal_year=2027, measure="allocated")
+    out = tmp_path / "cbj.xlsx"
+    call_command("export_data", "cbj", "--out", str(out), "--param", "fy=2029")
+    assert [r[1] for r in load_workbook(out)["FMF"].iter_rows(values_only=True) if r[1] == "Jordan"] == ["Jordan"]
+    with pytest.raises(CommandError, match=r"--out must end in .xlsx or .docx") as bad_suffix:
+        call_command("export_data", "cbj", "--out", str(tmp_path / "cbj.pdf"), "--param", "fy=2029")
+    assert bad_suffix.value.returncode == 2
+    with pytest.raises(CommandError, match="there is no FY2031 request cycle"):
+        call_command("export_data", "cbj", "--out", str(tmp_path / "x.docx"), "--param", "fy=2031")
