@@ -15,6 +15,7 @@ from secassist.accounts.access import get_visible
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.approvals import selectors as approval_selectors
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances import selectors as clearance_selectors
 from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
@@ -236,6 +237,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "page_marking": package.marking,
         "approvals": list(approval_selectors.for_subject(package)) if package.kind == PackageKind.HISTORICAL else [],
         "historical_pending": package.kind == PackageKind.HISTORICAL and package.status == Status.DRAFTING,
+        "pending_approvals": list(approval_selectors.for_subject(package).filter(status="pending")),
     }
 
 
@@ -247,7 +249,12 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _post_and_back(request: HttpRequest, package: Package, do: Any, success: str) -> HttpResponse:
     try:
-        do()
+        done = do()
+        if isinstance(done, ApprovalRequest):
+            success = (
+                f"{package.number}: proposed, not yet done — approval request #{done.pk} waits for a second person "
+                f"({done.summary})."
+            )
         messages.success(request, success)
         return redirect("congress:detail", pk=package.pk)
     except DomainError as exc:

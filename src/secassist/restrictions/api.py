@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from secassist.accounts.access import require
+from secassist.approvals.api import PendingApprovalOut, pending_out
+from secassist.approvals.models import ApprovalRequest
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
@@ -144,11 +146,13 @@ def list_waivers(
 
 @router.post(
     "/restrictions/waivers",
-    response={201: WaiverOut},
-    summary="Record a waiver, determination, certification or exception (audited)",
+    response={201: WaiverOut, 202: PendingApprovalOut},
+    summary="Record a waiver, determination, certification or exception (audited); 202: proposed to a second person",
 )
 def post_waiver(request: HttpRequest, payload: WaiverIn) -> Status:
     obj = services.record_waiver(acting_user=request.user, **payload.dict())
+    if isinstance(obj, ApprovalRequest):
+        return Status(202, pending_out(obj))
     return Status(201, _waiver_out(obj))
 
 

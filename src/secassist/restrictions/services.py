@@ -13,6 +13,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from secassist.accounts.access import require
+from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation
@@ -172,9 +173,17 @@ def record_waiver(
     public: bool = True,
     source_document: str,
     source_url: str = "",
-) -> Waiver:
-    """Record a waiver, determination, certification or exception in the register."""
-    require(acting_user, EDIT)
+    approved_under: str = "",
+) -> Any:
+    """Record a waiver, determination, certification or exception in the register.
+
+    A waiver or determination commits the Department, so when the policy for
+    `restrictions.record_waiver` needs a second person (the default) the validated entry is
+    proposed instead (returns the approval request) and recorded when approved (ADR 0710).
+    `approved_under` names the approval the caller already holds (the approvals handler, or a
+    determination package approved through its own act): then nothing is proposed again."""
+    if not approved_under:
+        require(acting_user, EDIT)
     if kind not in Waiver.Kind.values:
         raise InvalidInput(f"kind must be one of {', '.join(Waiver.Kind.values)}", field="kind", allowed=Waiver.Kind.values)
     allowed = program_codes()
@@ -224,10 +233,69 @@ def record_waiver(
             code="RST-102",
             restriction=obj.restriction.key,
         )
+    if not approved_under and approvals.needs_approval(WAIVER_ACT):
+        return _propose_waiver(acting_user, obj)
     obj.save()
     DataVersion.bump()
-    record(actor=acting_user, action="restrictions.waiver.record", obj=obj, after=_snapshot(obj), reason=justification[:300])
+    reason = justification[:300] if not approved_under else f"{approved_under}; {justification}"[:300]
+    record(actor=acting_user, action="restrictions.waiver.record", obj=obj, after=_snapshot(obj), reason=reason)
     return obj
+
+
+WAIVER_ACT = "restrictions.record_waiver"
+WAIVER_FIELDS = (
+    "kind",
+    "scope_all",
+    "scope_programs",
+    "scope_text",
+    "fiscal_year",
+    "effective_from",
+    "expires_on",
+    "legal_authority",
+    "signed_by",
+    "signed_on",
+    "pd_number",
+    "justification",
+    "cn_due_on",
+    "cn_sent_on",
+    "public",
+    "source_document",
+    "source_url",
+)
+
+
+def _propose_waiver(acting_user: Any, obj: Waiver) -> Any:
+    """The register entry, validated, waits for a second person; its subject is the country (one
+    pending register entry per country at a time)."""
+    payload = {f: (v.isoformat() if isinstance(v := getattr(obj, f), dt.date) else v) for f in WAIVER_FIELDS}
+    payload.update(restriction=obj.restriction.key, country=obj.country.iso3)
+    return approvals.propose(
+        acting_user=acting_user,
+        act=WAIVER_ACT,
+        subject=obj.country,
+        summary=(
+            f"record the {obj.get_kind_display().lower()} under {obj.restriction.short_name} for {obj.country.name} "
+            f"({'FY' + str(obj.fiscal_year) if obj.fiscal_year else 'from ' + str(obj.effective_from)}; "
+            f"{'all covered programs' if obj.scope_all else ', '.join(obj.scope_programs) or obj.scope_text}) in the register"
+        )[:500],
+        reason=obj.justification[:2000],
+        payload=payload,
+        subject_url=f"/restrictions/countries/{obj.country.iso3}/",
+    )
+
+
+def approve_waiver(*, request: Any, acting_user: Any) -> None:
+    """The approvals handler: validate again and record the entry as proposed."""
+    data = dict(request.payload)
+    for f in ("effective_from", "expires_on", "signed_on", "cn_due_on", "cn_sent_on"):
+        data[f] = dt.date.fromisoformat(data[f]) if data.get(f) else None
+    record_waiver(
+        acting_user=acting_user,
+        approved_under=(
+            f"approval request #{request.pk}: proposed by {request.proposed_by.username}, approved by {acting_user.username}"
+        ),
+        **data,
+    )
 
 
 @transaction.atomic

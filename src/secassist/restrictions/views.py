@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals.models import ApprovalRequest
 from secassist.core import clock
 from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
@@ -23,7 +24,7 @@ from .checking import check
 from .coverage import FIRST_FY, matrix
 from .engine import CheckResult
 from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
-from .models import Designation, SecurityForceUnit, Waiver
+from .models import Designation, SecurityForceUnit
 from .snapshot import get_snapshot, programs
 
 
@@ -132,7 +133,7 @@ def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any,
         try:
             obj, message, target = save(form)
             messages.success(request, message)
-            return redirect(target, obj.country.iso3)
+            return redirect(target, obj if isinstance(obj, str) else obj.country.iso3)
         except DomainError as exc:
             _attach_error(form, exc)
     status = 422 if request.method == "POST" else 200
@@ -144,9 +145,15 @@ def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any,
 def waiver_new(request: HttpRequest) -> HttpResponse:
     form = WaiverForm(request.POST or None, initial={"country": request.GET.get("country", ""), "public": True})
 
-    def save(f: WaiverForm) -> tuple[Waiver, str, str]:
+    def save(f: WaiverForm) -> tuple[Any, str, str]:
         obj = services.record_waiver(acting_user=request.user, **f.service_kwargs())
-        return obj, f"Recorded: {obj}.", "restrictions:country"
+        if isinstance(obj, ApprovalRequest):
+            message = (
+                f"Proposed, not yet recorded: approval request #{obj.pk} waits for a second person "
+                f"({obj.summary}). It enters the register when approved at /approvals/{obj.pk}/."
+            )
+            return obj.payload["country"], message, "restrictions:country"
+        return obj.country.iso3, f"Recorded: {obj}.", "restrictions:country"
 
     return _form_page(request, form, "restrictions/waiver_form.html", save, {"program_codes": sorted(programs())})
 

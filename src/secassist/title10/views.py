@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from secassist.accounts.access import require
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals import selectors as approval_selectors
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances.selectors import for_subject
 from secassist.core import clock
 from secassist.core.errors import DomainError
@@ -218,6 +220,7 @@ def _detail(
             "bears_cn": cn.bears_cn(proposal),
             "cn_status": cn_status,
             "can_edit": has_capability(request.user, "title10.edit"),
+            "pending_approvals": list(approval_selectors.for_subject(proposal).filter(status="pending")),
             "editable": workflow.is_editable(proposal.status),
             "can_decide": has_capability(request.user, "title10.decide"),
             "today": clock.today(),
@@ -236,7 +239,9 @@ def proposal_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _act(request: HttpRequest, reference: str, run: Any, done: str) -> HttpResponse:
     proposal = access.proposal_for(request.user, reference)
     try:
-        run(proposal)
+        result = run(proposal)
+        if isinstance(result, ApprovalRequest):
+            done = f"Proposed, not yet done: approval request #{result.pk} waits for a second person ({result.summary})."
     except DomainError as exc:
         field = exc.details.get("field")
         return _detail(
