@@ -109,7 +109,7 @@ def test_a_read_only_user_cannot_post_the_forms(restrictions_data, client_as, vi
         assert client_as(viewer).post(reverse(name), {}).status_code == 403
 
 
-def test_recording_a_designation_and_its_end_through_the_forms(restrictions_data, client_as, sa_analyst):
+def test_recording_a_designation_and_its_end_through_the_forms(restrictions_data, client_as, sa_analyst, sa_analyst_2):
     client = client_as(sa_analyst)
     response = client.post(
         reverse("restrictions:designation-new"),
@@ -130,6 +130,11 @@ def test_recording_a_designation_and_its_end_through_the_forms(restrictions_data
         reverse("restrictions:designation-end", args=[d.pk]), {"ended_on": "2025-01-01", "reason": "arrears cleared"}
     )
     assert response.status_code == 302
+    d.refresh_from_db()
+    assert d.ended_on is None  # ending a designation lifts a prohibition: a second person approves it first
+    approval = ApprovalRequest.objects.get(act="restrictions.end_designation", status="pending")
+    assert "arrears cleared" in approval.reason
+    assert client_as(sa_analyst_2).post(reverse("approvals:detail", args=[approval.pk]), {"action": "approve"}).status_code == 302
     d.refresh_from_db()
     assert str(d.ended_on) == "2025-01-01"
 

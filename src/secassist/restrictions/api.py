@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 
 from secassist.accounts.access import require
 from secassist.approvals.api import PendingApprovalOut, pending_out
@@ -154,6 +155,43 @@ def post_waiver(request: HttpRequest, payload: WaiverIn) -> Status:
     if isinstance(obj, ApprovalRequest):
         return Status(202, pending_out(obj))
     return Status(201, _waiver_out(obj))
+
+
+class EndIn(Schema):
+    ended_on: dt.date = Field(..., description="the first day it is no longer in force")
+    reason: str = Field(..., description="the rescission, revocation or error relied on")
+
+
+@router.post(
+    "/restrictions/waivers/{waiver_id}/end",
+    response={200: WaiverOut, 202: PendingApprovalOut},
+    summary="End a waiver (revocation, or an entry recorded in error; audited); 202: proposed to a second person",
+)
+def end_waiver(request: HttpRequest, waiver_id: int, payload: EndIn) -> Status:
+    waiver = Waiver.objects.select_related("restriction", "country").filter(pk=waiver_id).first()
+    if waiver is None:
+        raise Http404(f"no waiver {waiver_id}")
+    done = services.end_waiver(acting_user=request.user, waiver=waiver, ended_on=payload.ended_on, reason=payload.reason)
+    if isinstance(done, ApprovalRequest):
+        return Status(202, pending_out(done))
+    return Status(200, _waiver_out(done))
+
+
+@router.post(
+    "/restrictions/designations/{designation_id}/end",
+    response={200: DesignationOut, 202: PendingApprovalOut},
+    summary="Record the end of a designation (audited); 202: proposed to a second person",
+)
+def end_designation(request: HttpRequest, designation_id: int, payload: EndIn) -> Status:
+    designation = Designation.objects.select_related("restriction", "country").filter(pk=designation_id).first()
+    if designation is None:
+        raise Http404(f"no designation {designation_id}")
+    done = services.end_designation(
+        acting_user=request.user, designation=designation, ended_on=payload.ended_on, reason=payload.reason
+    )
+    if isinstance(done, ApprovalRequest):
+        return Status(202, pending_out(done))
+    return Status(200, _designation_out(done))
 
 
 def _unit_out(u: SecurityForceUnit) -> dict[str, Any]:

@@ -25,6 +25,22 @@ class RestrictionsConfig(AppConfig):
                 services.approve_waiver,
             )
         )
+        registry.add_approval_act(
+            ApprovalAct(
+                services.END_WAIVER_ACT,
+                "End a waiver or determination in the register (revocation, or an entry recorded in error)",
+                ("sa_analyst", "t10_analyst", "admin"),
+                services.approve_end_waiver,
+            )
+        )
+        registry.add_approval_act(
+            ApprovalAct(
+                services.END_DESIGNATION_ACT,
+                "Record the end of a designation (it lifts a prohibition)",
+                ("sa_analyst", "t10_analyst", "admin"),
+                services.approve_end_designation,
+            )
+        )
         registry.provide("restrictions.check", check)
         registry.provide("restrictions.check_many", check_many)  # re-screening: rows of check() kwargs, one snapshot
         # The catalog and cited seed designations/waivers are product data every install needs.

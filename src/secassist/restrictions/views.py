@@ -23,8 +23,8 @@ from . import selectors, services
 from .checking import check
 from .coverage import FIRST_FY, matrix
 from .engine import CheckResult
-from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
-from .models import Designation, SecurityForceUnit
+from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, EndWaiverForm, UnitForm, WaiverForm
+from .models import Designation, SecurityForceUnit, Waiver
 from .snapshot import get_snapshot, programs
 
 
@@ -178,11 +178,38 @@ def designation_end(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such designation.")
     form = EndDesignationForm(request.POST or None)
 
-    def save(f: EndDesignationForm) -> tuple[Designation, str, str]:
+    def save(f: EndDesignationForm) -> tuple[Any, str, str]:
         obj = services.end_designation(acting_user=request.user, designation=designation, **f.cleaned_data)
+        if isinstance(obj, ApprovalRequest):
+            return designation.country.iso3, _proposed(obj), "restrictions:country"
         return obj, f"Ended on {obj.ended_on}: {obj}.", "restrictions:country"
 
     return _form_page(request, form, "restrictions/designation_end.html", save, {"designation": designation})
+
+
+def _proposed(approval: ApprovalRequest) -> str:
+    return (
+        f"Proposed, not yet recorded: approval request #{approval.pk} waits for a second person ({approval.summary}). "
+        f"It takes effect when approved at /approvals/{approval.pk}/."
+    )
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def waiver_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a waiver (revocation, or an entry recorded in error): a reversing act through a second person."""
+    waiver = Waiver.objects.select_related("restriction", "country").filter(pk=pk).first()
+    if waiver is None:
+        raise Http404("No such waiver.")
+    form = EndWaiverForm(request.POST or None)
+
+    def save(f: EndWaiverForm) -> tuple[Any, str, str]:
+        obj = services.end_waiver(acting_user=request.user, waiver=waiver, **f.cleaned_data)
+        if isinstance(obj, ApprovalRequest):
+            return waiver.country.iso3, _proposed(obj), "restrictions:country"
+        return obj, f"Last day in force now {obj.expires_on}: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/waiver_end.html", save, {"waiver": waiver})
 
 
 @capability("view", write="restrictions.edit")

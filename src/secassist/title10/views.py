@@ -18,9 +18,10 @@ from secassist.accounts.access import require
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.approvals import selectors as approval_selectors
+from secassist.approvals import services as approvals
 from secassist.approvals.models import ApprovalRequest
 from secassist.clearances.selectors import for_subject
-from secassist.core import clock
+from secassist.core import clock, confirm
 from secassist.core.errors import DomainError
 from secassist.core.registry import registry
 from secassist.reference.models import Authority, Cocom, Country
@@ -274,9 +275,28 @@ def proposal_review(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _decision_consequence(proposal: Any, decision: str) -> confirm.Consequence:
+    """What recording State's decision will do, said before it is done."""
+    label = Decision(decision).label
+    lines = [f"State's decision on {proposal.reference} is recorded as: {label.lower()}, with your reasons."]
+    if decision != Decision.NON_CONCUR and cn.bears_cn(proposal):
+        lines.append(f"Under {proposal.authority.citation} the CN package is opened in the notifications workbench.")
+    lines.append("The decided proposal can no longer be edited (withdraw and resubmit to change it).")
+    if approvals.needs_approval(services.DECIDE_ACT):
+        lines.append("The decision needs a second person: it is proposed now and takes effect when approved.")
+    return confirm.Consequence(f"record State's decision on {proposal.reference}", lines, button=f"Yes, {label.lower()}")
+
+
 @capability("view", write="title10.decide")
 @require_POST
 def proposal_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    complete = request.POST.get("reasons", "").strip() and (
+        decision != Decision.CONCUR_WITH_CONDITIONS or request.POST.get("conditions", "").strip()
+    )
+    if decision in Decision.values and complete and not confirm.is_confirmed(request):
+        proposal = access.proposal_for(request.user, reference)
+        return confirm.ask(request, _decision_consequence(proposal, decision), cancel_url=f"/title10/p/{reference}/")
     return _act(
         request,
         reference,
