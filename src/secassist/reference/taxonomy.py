@@ -29,6 +29,11 @@ from django.conf import settings
 #: merely sustainment
 GENERIC_CATEGORIES = frozenset({"sustainment"})
 
+#: a category whose phrases name the *threat* with the words of another category: a counter-drone
+#: program talks of "small unmanned aircraft" because it shoots them down, which does not make it
+#: ISR (issue #18: "surveillance drones and counter-drone systems read as the same thing")
+SUPERSEDES = {"counter-uas": frozenset({"isr"})}
+
 
 @dataclass(frozen=True)
 class Capability:
@@ -132,6 +137,9 @@ def find_capabilities(text: str, platforms: frozenset[str] = frozenset(), tax: T
         return frozenset(served)
     lowered = text.lower()
     found = {code for code, pattern in _patterns(tax)[0] if pattern.search(lowered)}
+    for code, hidden in SUPERSEDES.items():
+        if code in found:
+            found -= hidden
     specific = found - GENERIC_CATEGORIES
     return frozenset(specific or found)
 

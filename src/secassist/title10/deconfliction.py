@@ -20,6 +20,7 @@ facts and the description similarity (TF-IDF cosine, or the optional sentence-em
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,9 +77,17 @@ def normalise_text(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", " ", text.replace("&", " and "))
 
 
+#: spellings that differ only between British and American usage, in unit names
+UNIT_SPELLINGS = {"defence": "defense", "centre": "center", "armour": "armor", "armoured": "armored"}
+
+
 def normalise_unit(name: str) -> str:
-    """The key a unit name or alias is looked up by in the registry (case, spacing, punctuation)."""
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    """The key a unit name or alias is looked up by in the registry: case, spacing, punctuation,
+    accents ("Armée" = "Armee") and British/American spelling ("Defence" = "Defense") do not
+    matter. Nothing else is expanded: an acronym resolves only if it is a registered alias."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    return " ".join(UNIT_SPELLINGS.get(w, w) for w in words)
 
 
 @dataclass(frozen=True)
