@@ -184,8 +184,9 @@ def main() -> None:
                 f"  {split:5} pairs {m['pairs']:3}  should-flag {m['should_flag']:2}  precision {m['precision']:.3f}  "
                 f"recall {m['recall']:.3f}  F1 {m['f1']:.3f}  classification exact {m['class_accuracy']:.3f}  "
                 f"recall on pairs with a Title 22 line {m['t22_recall']:.3f}\n"
-                f"        duplicate (n={m['duplicate_n']}) precision {m['duplicate_precision']:.3f} recall {m['duplicate_recall']:.3f}"
-                f"   overlap (n={m['overlap_n']}) precision {m['overlap_precision']:.3f} recall {m['overlap_recall']:.3f}"
+                f"        duplicate (n={m['duplicate_n']}) precision {m['duplicate_precision']:.3f} "
+                f"recall {m['duplicate_recall']:.3f}   overlap (n={m['overlap_n']}) "
+                f"precision {m['overlap_precision']:.3f} recall {m['overlap_recall']:.3f}"
             )
         threshold, base = text_only(pairs, programs, encoder)
         kind = "embedding cosine" if encoder else "TF-IDF cosine"

@@ -16,6 +16,7 @@ from typing import Any
 from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import to_money
+from secassist.reference import taxonomy as tx
 from secassist.reference.models import Authority, Cocom, Country
 from secassist.reference.resolver import NameResolver
 
@@ -42,6 +43,8 @@ COLUMNS: list[Column] = [
     Column("purposes", True, "purpose codes separated by ';' (for §333 the 333(a) purposes; see the user guide)"),
     Column("description", True, "program description (used for deconfliction)"),
     Column("units", False, "recipient units separated by ';' (333(e)(1)); named units route to DRL for Leahy"),
+    Column("capabilities", False, "capability categories separated by ';' (codes or labels of data/reference/capabilities.csv)"),
+    Column("platforms", False, "platforms or systems separated by ';' (code, name or designation, e.g. UH-60 or Black Hawk)"),
     *[Column(f"{k}_cost", False, f"cost of the {k} element in dollars (Decimal)") for k in ELEMENT_KINDS],
     *[Column(f"{k}_description", False, f"what the {k} element provides") for k in ELEMENT_KINDS],
     Column("absorptive_capacity", False, "333(e)(2) absorptive-capacity evaluation"),
@@ -165,6 +168,8 @@ def clean_proposal(raw: dict[str, Any], lookups: Lookups, *, today: dt.date) -> 
     out["units"] = _split(raw.get("units"))
     if any(len(u) > 200 for u in out["units"]):
         problems.append(("units", "a unit name is longer than 200 characters"))
+    out["capabilities"] = _codes(raw, "capabilities", tx.capability_code, tx.valid_capability_codes, problems)
+    out["platforms"] = _codes(raw, "platforms", tx.platform_code, tx.valid_platform_codes, problems)
     out["elements"] = _elements(raw, problems)
     for name in TEXT_FIELDS:
         out[name] = _text(raw, name)
@@ -174,6 +179,24 @@ def clean_proposal(raw: dict[str, Any], lookups: Lookups, *, today: dt.date) -> 
         out[name] = _bool(raw, name, problems)
     out["received_on"] = _date(raw, "received_on", problems) or today
     return out, problems
+
+
+def _codes(
+    raw: dict[str, Any],
+    name: str,
+    to_code: Any,
+    allowed: Any,
+    problems: list[tuple[str, str]],
+) -> list[str]:
+    """Taxonomy codes of a list field; each unknown value is a problem naming the allowed codes."""
+    codes: list[str] = []
+    for value in _split(raw.get(name)):
+        code = to_code(value)
+        if code is None:
+            problems.append((name, f"{value!r} is not in the taxonomy; allowed: {', '.join(allowed())}"))
+        elif code not in codes:
+            codes.append(code)
+    return codes
 
 
 def _fiscal_year(raw: dict[str, Any], problems: list[tuple[str, str]]) -> int | None:
@@ -280,6 +303,8 @@ def as_raw(proposal: Any) -> dict[str, Any]:
         "purposes": list(proposal.purposes),
         "description": proposal.description,
         "units": [u.name for u in proposal.units.all()],
+        "capabilities": list(proposal.capabilities),
+        "platforms": list(proposal.platforms),
         "sustainment_cost": str(proposal.sustainment_cost),
         "sustainment_years": str(proposal.sustainment_years),
         "received_on": proposal.received_on,
@@ -297,6 +322,8 @@ def comparable(clean: dict[str, Any]) -> dict[str, Any]:
     out["authority"] = clean["authority"].pk if clean.get("authority") else None
     out["country"] = clean["country"].pk if clean.get("country") else None
     out["units"] = sorted(clean.get("units", []))
+    out["capabilities"] = sorted(clean.get("capabilities", []))
+    out["platforms"] = sorted(clean.get("platforms", []))
     out["elements"] = sorted(clean.get("elements", []))
     out.pop("received_on", None)
     return out
