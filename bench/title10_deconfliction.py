@@ -1,17 +1,20 @@
 """Deconfliction benchmark: precision and recall of "should be flagged" on labelled pairs.
 
-    .venv/bin/python bench/title10_deconfliction.py                 # default install (TF-IDF)
-    .venv/bin/python bench/title10_deconfliction.py --semantic      # also the sentence-embedding extra
+    .venv/bin/python bench/title10_deconfliction.py                  # hold-out set (ADR 1410), default install
+    .venv/bin/python bench/title10_deconfliction.py --set batch3     # its third batch (all test)
+    .venv/bin/python bench/title10_deconfliction.py --set regression # ADR 1400's set
+    .venv/bin/python bench/title10_deconfliction.py --semantic       # also the sentence-embedding extra
+    .venv/bin/python bench/title10_deconfliction.py --linked         # also after linking unregistered names
     .venv/bin/python bench/title10_deconfliction.py --show-misses tune
 
-Data: data/title10/deconfliction_eval/ (see its README): 80 descriptions of real programs
-paraphrased from public reporting, the unit registry an office would keep, and 204 pairs labelled
-by a fixed rule from per-program ground truth that the product never sees. The split by country
-was fixed in make_pairs.py before the matcher was written; tuning looked at `tune` only, and the
-headline figures are those of `test`. Misses are printed only for the split named.
+Data: data/title10/deconfliction_holdout/ (README there; written before the matcher was read, split
+by country before the first run, frozen by SHA-256) and data/title10/deconfliction_eval/ (ADR 1400's
+set, kept as a regression set). Each holds descriptions of real programs paraphrased from cited
+public reporting, the unit registry an office would keep and pairs labelled by the issue's rule from
+per-program ground truth that the product never sees. Headline figures are those of `test`.
 
 The product code is used as it runs: `deconfliction.tag` (taxonomy), `UnitIndex` (registry
-resolution), `deconfliction.rank`'s scoring and `text_similarities`.
+resolution), `deconfliction.score` and the text similarities.
 """
 
 from __future__ import annotations
@@ -167,6 +170,7 @@ def metrics(rows: list[tuple[dict[str, str], dc.Candidate]]) -> dict[str, float]
         "duplicates_found": sum(1 for _, c in dup if c.classification == "duplicate") / len(dup) if dup else 0.0,
         "class_accuracy": exact / len(rows) if rows else 0.0,
         "t22_recall": _recall([(p, c) for p, c in rows if "t22" in (p["a_side"], p["b_side"])]),
+        "t10_recall": _recall([(p, c) for p, c in rows if p["a_side"] == p["b_side"] == "t10"]),
     }
 
 
@@ -222,7 +226,7 @@ def main() -> None:
             print(
                 f"  {split:5} pairs {m['pairs']:3}  should-flag {m['should_flag']:2}  precision {m['precision']:.3f}  "
                 f"recall {m['recall']:.3f}  F1 {m['f1']:.3f}  classification exact {m['class_accuracy']:.3f}  "
-                f"recall on pairs with a Title 22 line {m['t22_recall']:.3f}\n"
+                f"recall on pairs with a Title 22 line {m['t22_recall']:.3f}, on Title 10 pairs {m['t10_recall']:.3f}\n"
                 f"        duplicate (n={m['duplicate_n']}) precision {m['duplicate_precision']:.3f} "
                 f"recall {m['duplicate_recall']:.3f}   overlap (n={m['overlap_n']}) "
                 f"precision {m['overlap_precision']:.3f} recall {m['overlap_recall']:.3f}"
