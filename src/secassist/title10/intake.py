@@ -43,8 +43,6 @@ COLUMNS: list[Column] = [
     Column("purposes", True, "purpose codes separated by ';' (for §333 the 333(a) purposes; see the user guide)"),
     Column("description", True, "program description (used for deconfliction)"),
     Column("units", False, "recipient units separated by ';' (333(e)(1)); named units route to DRL for Leahy"),
-    Column("capabilities", False, "capability categories separated by ';' (codes or labels of data/reference/capabilities.csv)"),
-    Column("platforms", False, "platforms or systems separated by ';' (code, name or designation, e.g. UH-60 or Black Hawk)"),
     *[Column(f"{k}_cost", False, f"cost of the {k} element in dollars (Decimal)") for k in ELEMENT_KINDS],
     *[Column(f"{k}_description", False, f"what the {k} element provides") for k in ELEMENT_KINDS],
     Column("absorptive_capacity", False, "333(e)(2) absorptive-capacity evaluation"),
@@ -66,6 +64,9 @@ COLUMNS: list[Column] = [
     Column("foc_extension", False, "yes/no: 333(g) FOC extension claimed"),
     Column("program_code", False, "DSCA program code"),
     Column("received_on", False, "date received (YYYY-MM-DD); default today"),
+    # added for issue #18 at the end, so the letters of the earlier columns do not move
+    Column("capabilities", False, "capability categories separated by ';' (codes or labels of data/reference/capabilities.csv)"),
+    Column("platforms", False, "platforms or systems separated by ';' (code, name or designation, e.g. UH-60 or Black Hawk)"),
 ]
 COLUMN_NAMES = [c.name for c in COLUMNS]
 TEXT_FIELDS = [
