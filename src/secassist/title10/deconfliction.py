@@ -37,6 +37,13 @@ CLASSIFICATIONS = (DUPLICATE, OVERLAP, RELATED)
 #: data/title10/deconfliction_eval (bench/title10_deconfliction.py); the test half is reported apart.
 TEXT_SAME_CAPABILITY = 0.30
 
+#: the sentence-embedding cosine (semantic extra) that counts as "alike enough": embeddings of any
+#: two security-cooperation texts run higher than TF-IDF cosines (0.2-0.6 for unrelated programs),
+#: so the extra has its own threshold, mapped onto TEXT_SAME_CAPABILITY before the two are combined.
+#: Chosen on the tune half of data/title10/deconfliction_holdout: just above the highest cosine of a
+#: tune pair that is not the same capability (0.54). ADR 1410.
+EMBEDDING_SAME_CAPABILITY = 0.55
+
 W_UNIT = 0.30
 W_CAPABILITY = 0.30
 W_YEARS = 0.15
@@ -252,7 +259,7 @@ def text_similarities(
     subject: str, others: list[str], corpus: list[str] | None = None, *, encoder: Encoder | None = None
 ) -> list[float]:
     """Similarity of `subject` to each of `others`: TF-IDF cosine (IDF fitted on `corpus` or on all
-    texts), or with an encoder the higher of that and the embedding cosine — the extra can only
+    texts), or with an encoder the higher of that and the rescaled embedding cosine — the extra can only
     add paraphrases the words miss, never hide a lexical match."""
     if not others:
         return []
@@ -263,8 +270,10 @@ def text_similarities(
 
 
 def combine(lexical: list[float], semantic: list[float]) -> list[float]:
-    """The extra's embedding cosine can raise the lexical similarity, never lower it."""
-    return [max(a, b) for a, b in zip(lexical, semantic, strict=True)]
+    """The extra's embedding cosine, put on the lexical scale (EMBEDDING_SAME_CAPABILITY maps to
+    TEXT_SAME_CAPABILITY), can raise the lexical similarity, never lower it."""
+    scale = TEXT_SAME_CAPABILITY / EMBEDDING_SAME_CAPABILITY
+    return [max(a, min(1.0, b * scale)) for a, b in zip(lexical, semantic, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------
