@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "secassist.core.middleware.RequestIdMiddleware",
+    "secassist.api.middleware.ApiErrorEnvelopeMiddleware",
+    "secassist.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,6 +189,16 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+
+# Request bodies (issue #12 items 7 and 8): a form or JSON body up to 2.5 MB, an upload up to 10 MB
+# (both refused with 413 before the body is read: core.limits); uploads over 1 MB spill to a
+# temporary file instead of memory, written owner-only. Each importer applies its own, lower caps.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SECASSIST_MAX_BODY_BYTES", 2_621_440))
+SECASSIST_MAX_UPLOAD_BYTES = int(os.environ.get("SECASSIST_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8

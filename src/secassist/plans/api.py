@@ -476,10 +476,10 @@ def list_comments(request: HttpRequest, tasker_id: int) -> list[dict[str, Any]]:
     "/plans/taskers/{tasker_id}/comments", response={201: CommentOut}, summary="Enter a comment for an office (plans.comment)"
 )
 def add_comment(request: HttpRequest, tasker_id: int, payload: CommentIn) -> Status[dict[str, Any]]:
+    require(request.user, "plans.comment")  # the role first: a viewer learns nothing from the validation
     tasker = access.tasker(request.user, tasker_id)
     data = payload.dict()
-    code = data.pop("office")
-    office = services.offices_from([code], "office")[0]
+    office = services.office_from(data.pop("office"), "office")
     return Status(201, _comment(services.add_comment(acting_user=request.user, tasker=tasker, office=office, **data)))
 
 

@@ -116,6 +116,17 @@ def offices_from(codes: Iterable[str], field: str = "offices") -> list[Office]:
     return [found[c] for c in dict.fromkeys(wanted)]
 
 
+def office_from(code: str, field: str = "office") -> Office:
+    """One taskable office by code; a blank is refused naming the field (it was an IndexError)."""
+    if not (code or "").strip():
+        raise InvalidInput(
+            f"{field} is required: the code of a tasked office, e.g. AF",
+            field=field,
+            allowed=list(taskable_offices().values_list("code", flat=True)),
+        )
+    return offices_from([code], field)[0]
+
+
 def taskable_offices() -> models.QuerySet[Office]:
     return (
         Office.objects.filter(models.Q(is_clearing_office=True) | models.Q(kind=Office.Kind.POST))
