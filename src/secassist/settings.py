@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from secassist.settings_checks import weak_secret_key_reason
+
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("SECASSIST_VAR_DIR", REPO_DIR / "var"))
@@ -28,16 +30,25 @@ DEBUG = os.environ.get("SECASSIST_DEBUG", "0") == "1" and not PRODUCTION
 
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
+    if PRODUCTION:
+        if not key:
+            raise RuntimeError("SECRET_KEY must be set when SECASSIST_ENV=production")
+        weakness = weak_secret_key_reason(key)
+        if weakness:
+            raise RuntimeError(
+                f"refusing to start: {weakness}. Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
     if key:
         return key
-    if PRODUCTION:
-        raise RuntimeError("SECRET_KEY must be set when SECASSIST_ENV=production")
-    # A development key kept outside git so sessions survive restarts.
+    # A development key kept outside git so sessions survive restarts; created owner-only (0600)
+    # in one step, so it is never readable by others even for a moment.
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50))
+    path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -166,6 +177,11 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+
+# API tokens expire (issue #12 item 10): this many days after creation unless `--days`/`days` says
+# otherwise (at most SECASSIST_TOKEN_MAX_DAYS).
+SECASSIST_TOKEN_DAYS = int(os.environ.get("SECASSIST_TOKEN_DAYS", "90"))
+SECASSIST_TOKEN_MAX_DAYS = int(os.environ.get("SECASSIST_TOKEN_MAX_DAYS", "365"))
 
 # MFA (TOTP) is available to every user and required for administrators in production.
 SECASSIST_REQUIRE_ADMIN_MFA = PRODUCTION or os.environ.get("SECASSIST_REQUIRE_ADMIN_MFA") == "1"
