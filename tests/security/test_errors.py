@@ -176,10 +176,16 @@ def test_plain_amounts_are_kept_exactly(raw, expected):
     assert str(to_money(raw)) == expected
 
 
-def test_zero_is_refused_where_it_makes_no_sense():
+def test_zero_is_refused_where_it_makes_no_sense(api_as, sa_analyst):
     with pytest.raises(InvalidInput) as exc:
         to_money("0.00", field="amount", allow_zero=False)
     assert "more than zero" in exc.value.message
+    api = api_as(sa_analyst)
+    act = {"account": "FMF", "fiscal_year": 2027, "public_law": "P.L. AMT-3", "enacted_on": "2026-11-17", "amount": "100.00"}
+    appr = api.post(APPROPRIATIONS, act, content_type="application/json").json()
+    earmark = {"kind": "not_less_than", "country": "JOR", "amount": "0", "citation": "sec. 7041"}
+    body = _envelope(api.post(f"{APPROPRIATIONS}/{appr['id']}/earmarks", earmark, content_type="application/json"), 422)
+    assert body["details"]["field"] == "amount" and "more than zero" in body["message"]
 
 
 @pytest.mark.parametrize("raw", ["1,000", "  12 ", "-0", "NaN", "Infinity", "1e3", "1.001", "99999999999999999"])

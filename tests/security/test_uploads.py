@@ -35,7 +35,13 @@ def _import(api, tasker, data: bytes, name: str = "matrix.xlsx"):
     return api.post(f"/api/v1/plans/taskers/{tasker.pk}/comments/import", {"file": upload})
 
 
-def test_a_compression_bomb_is_refused_at_once_without_inflating_it(api_as, dsp_analyst):
+def test_a_compression_bomb_is_refused_at_once_without_inflating_it(api_as, dsp_analyst, monkeypatch):
+    from secassist.core import uploads
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was handed to openpyxl")
+
+    monkeypatch.setattr(uploads, "load_workbook", never)
     tasker = make_tasker(dsp_analyst, state="tasked")
     bomb = _bomb(60)
     assert len(bomb) < 1024 * 1024  # under a megabyte on the wire
@@ -45,7 +51,7 @@ def test_a_compression_bomb_is_refused_at_once_without_inflating_it(api_as, dsp_
     assert resp.status_code == 422, resp.content
     body = resp.json()
     assert body["code"] == "import_rejected" and "expands" in body["message"]
-    assert elapsed < 5, elapsed
+    assert elapsed < 30, elapsed  # generous: shared CI machines; the inflation itself never happens
     assert Comment.objects.count() == 0
 
 

@@ -248,7 +248,8 @@ def add_earmark(
         kind=_choice(kind, EarmarkKind, "kind"),
         country=ctry,
         purpose=purpose,
-        amount=to_money(amount),
+        # A floor or a reservation of nothing directs nothing; a ceiling of zero is a prohibition.
+        amount=to_money(amount, allow_zero=kind == EarmarkKind.NOT_MORE_THAN),
         citation=_text(citation, "citation"),
         notes=notes or "",
         created_at=clock.now(),
