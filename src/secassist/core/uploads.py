@@ -97,7 +97,7 @@ def read_upload(upload: Any, *, kinds: tuple[str, ...] = ("xlsx",), max_bytes: i
         wanted = " or ".join(k.upper() for k in kinds)
         found = {"xlsx": "an XLSX workbook", "csv": "UTF-8 text"}.get(kind, "neither an XLSX workbook nor UTF-8 text")
         raise ImportRejected(
-            f"{name}: expected {wanted}, but the content is {found}",
+            f"{name} is not a readable {wanted} file (expected {wanted}; the content is {found})",
             problems=[f"{name}: content is not {wanted}" + (" (CSV must be UTF-8)" if "csv" in kinds else "")],
             path=name,
             allowed=list(kinds),
