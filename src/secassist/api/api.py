@@ -48,12 +48,14 @@ errors.install(api)
 
 def _mount() -> None:
     # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.accounts.api import router as accounts_router
     from secassist.alerts.api import router as alerts_router
     from secassist.approvals.api import router as approvals_router
     from secassist.budget.api import router as budget_router
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
     from secassist.determinations.api import router as determinations_router
+    from secassist.formulation.api import router as formulation_router
     from secassist.insights.api import router as insights_router
     from secassist.oversight.api import router as oversight_router
     from secassist.plans.api import router as plans_router
@@ -68,8 +70,11 @@ def _mount() -> None:
 
     api.add_router("", health_router)
     api.add_router("", reference_router)
+    api.add_router("", accounts_router)
     api.add_router("", clearances_router)
     api.add_router("", approvals_router)
+    # Before the funds router: /funds/requests/... must not be read as a funds path.
+    api.add_router("", formulation_router)
     api.add_router("", budget_router)
     api.add_router("", restrictions_router)
     api.add_router("", congress_router)

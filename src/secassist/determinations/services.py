@@ -15,6 +15,7 @@ from secassist.audit.services import record
 from secassist.clearances import services as clearance_services
 from secassist.clearances.models import ClearanceRequest, Position
 from secassist.core import clock
+from secassist.core.dates import parse_date
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.core.fiscal import FiscalYear
 from secassist.reference.models import Country, Office
@@ -47,12 +48,9 @@ def _url(value: Any, field: str) -> str:
 
 
 def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InvalidInput(f"{field} must be a date (YYYY-MM-DD)", field=field, value=value) from exc
+    day = parse_date(value, field=field)
+    assert day is not None  # required=True: parse_date raised on a blank
+    return day
 
 
 def _dtype(key: str) -> DeterminationType:
