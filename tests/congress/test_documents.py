@@ -23,7 +23,7 @@ def _text(data: bytes) -> tuple[str, str, list[list[str]]]:
     return body, header, tables
 
 
-def test_the_cn_document_carries_the_record_and_the_pre_decisional_marking(make_package) -> None:
+def test_the_cn_document_carries_the_record_the_configured_marking_and_says_it_is_pre_decisional(make_package) -> None:
     package = make_package(
         cbj_amount="20000000.00",
         description="Border surveillance towers.",
@@ -33,7 +33,8 @@ def test_the_cn_document_carries_the_record_and_the_pre_decisional_marking(make_
     body, header, rows = _text(documents.cn_document(package))
     assert f"Congressional Notification {package.number}" in body
     assert "Border surveillance towers." in body and "Counter-smuggling." in body
-    assert header == "CUI // PRE-DECISIONAL"
+    assert header == "CUI"
+    assert "Pre-decisional draft: not yet transmitted to Congress." in body
     facts = {r[0]: r[1] for r in rows if len(r) == 2}
     assert facts["Country or region"] == "Jordan"
     assert facts["Amount notified"] == "$25,000,000.00"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from docx import Document
@@ -11,6 +10,7 @@ from docx.shared import Pt
 
 from secassist.clearances.selectors import for_subject
 from secassist.core.errors import RuleViolation
+from secassist.core.exports import docx_bytes
 
 from . import checks, cn
 from .models import Proposal, Status
@@ -24,7 +24,7 @@ def build_memo(proposal: Proposal) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(11)  # type: ignore[attr-defined]
-    doc.add_paragraph("UNCLASSIFIED // FOR OFFICIAL USE — DRAFT GENERATED FROM THE RECORD")
+    doc.add_paragraph("Draft generated from the record")
     doc.add_heading("Department of State — Bureau of Political-Military Affairs, Office of Security Assistance", level=2)
     title = {"concur": "Concurrence", "concur_with_conditions": "Concurrence with conditions", "non_concur": "Non-concurrence"}[
         proposal.decision
@@ -47,9 +47,7 @@ def build_memo(proposal: Proposal) -> bytes:
         doc.add_paragraph(f"{key.split('_', 1)[0].upper()}: {text or '(not provided)'}")
     if proposal.cn_reference:
         doc.add_paragraph(f"Congressional notification package: {proposal.cn_reference}.")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(doc)
 
 
 def _facts(doc: Any, p: Proposal) -> None:
