@@ -94,3 +94,34 @@ def test_the_source_elements_such_as_333e_are_printed(t10_analyst) -> None:
     body, _, _ = _text(documents.cn_document(package))
     assert "units: Kenya Navy" in body
     assert "e2 absorptive capacity: Adequate: the navy operates two patrol boats" in body
+
+
+def test_a_letter_goes_to_the_chair_by_role_title_until_the_office_enters_a_name(make_package) -> None:
+    package = make_package()
+    body, _, _ = _text(documents.transmittal_letter(package, Committee.objects.get(code="SFRC")))
+    assert "The Chair\nChair, Senate Committee on Foreign Relations" in body
+    assert "Dear Chair:" in body and "Honorable" not in body
+
+
+def test_a_letter_uses_the_name_the_office_keeps_with_its_source(make_package) -> None:
+    package = make_package()
+    committee = Committee.objects.get(code="HFAC")
+    committee.ranking_name = "Alex Example"  # an office-entered name (a placeholder, not a real member)
+    committee.leadership_source = "https://foreignaffairs.house.gov/ (membership page)"
+    committee.save()
+    body, _, _ = _text(documents.transmittal_letter(package, committee, role="ranking_member"))
+    assert "The Honorable Alex Example\nRanking Member, House Committee on Foreign Affairs" in body
+    assert "Dear Ranking Member Example:" in body
+
+
+def test_senate_appropriations_minority_lead_is_its_vice_chair_and_the_speaker_has_no_ranking_member(
+    make_package, client_as, sa_analyst
+) -> None:
+    package = make_package()
+    body, _, _ = _text(documents.transmittal_letter(package, Committee.objects.get(code="SACFO"), role="ranking_member"))
+    assert "The Vice Chair\nVice Chair, Senate Committee on Appropriations" in body
+    client = client_as(sa_analyst)
+    assert client.get(f"/notifications/{package.pk}/letters/SPEAKER.docx?to=ranking_member").status_code == 422
+    assert client.get(f"/notifications/{package.pk}/letters/SFRC.docx?to=clerk").status_code == 422
+    ok = client.get(f"/notifications/{package.pk}/letters/SFRC.docx?to=ranking_member")
+    assert ok.status_code == 200 and "SFRC-ranking_member-letter.docx" in ok["Content-Disposition"]

@@ -153,7 +153,8 @@ def require_current_clearances(subject: models.Model, *, act: str) -> None:
             stale=[r.office.code for r in stale],
             current_version=current.number if current else None,
         )
-    content = live_content(subject)
+    # Compare with the record as stored now, not with the caller's copy of it (which may predate an edit).
+    content = live_content(type(subject)._default_manager.get(pk=subject.pk))
     if current is not None and content is not None and content_hash(content) != current.content_hash:
         raise RuleViolation(
             f"cannot {act}: the record differs from its last saved version v{current.number} (changed outside "

@@ -238,6 +238,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "restrictions": verdicts.verdict_for(package, on_date=today),
         "actions": workflow.available_actions(package),
         "clearances": clearance_selectors.for_subject(package),
+        "text_version": clearance_versions.latest(package),
         "holds": [{"h": h, "days_held": ((h.lifted_on or today) - h.placed_on).days} for h in holds],
         "history": package.history.select_related("by"),
         "can_edit": has_capability(request.user, "congress.edit"),

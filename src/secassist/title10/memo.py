@@ -82,16 +82,17 @@ def _clearances(doc: Any, p: Proposal) -> None:
     if not rows:
         doc.add_paragraph("No clearances recorded.")
         return
-    table = doc.add_table(rows=1, cols=4)
+    table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Office", "Position", "By / on", "Comments"), strict=True):
+    for cell, text in zip(table.rows[0].cells, ("Office", "Position", "On version", "By / on", "Comments"), strict=True):
         cell.text = text
     for c in rows:
         cells = table.add_row().cells
         cells[0].text = c.office.code
-        cells[1].text = c.get_position_display()
-        cells[2].text = f"{c.decided_by.username if c.decided_by else '—'} {c.decided_at.date() if c.decided_at else ''}".strip()
-        cells[3].text = c.comments
+        cells[1].text = c.state_label
+        cells[2].text = f"v{c.cleared_version.number}" if c.cleared_version else "—"
+        cells[3].text = f"{c.decided_by.username if c.decided_by else '—'} {c.decided_at.date() if c.decided_at else ''}".strip()
+        cells[4].text = c.comments
 
 
 def _checks(doc: Any, p: Proposal) -> None:
