@@ -231,3 +231,14 @@ def test_the_clearance_page_says_stale_and_the_office_list_shows_it(
     assert 'name="version" value="2"' in page
     mine = client_as(clearer).get("/clearances/?scope=mine").content.decode()
     assert f"/clearances/{drl.pk}/" in mine
+
+
+def test_the_demo_shows_a_cn_whose_clearances_went_stale_after_a_revision(admin_user) -> None:
+    from secassist.congress import demo
+
+    demo.run(acting_user=admin_user, stdout=io.StringIO())
+    package = Package.objects.get(title__contains="text changed after clearance")
+    assert package.status == "in_clearance"
+    rows = list(clearance_selectors.for_subject(package))
+    assert {r.office.code for r in rows if r.is_stale} == {"DRL", "NEA"}
+    assert [v.number for v in versions.versions_of("congress.package", str(package.pk))] == [1, 2]

@@ -157,17 +157,16 @@ def versioned_subject_types() -> list[str]:
 
 def stale_position(*, versioned: bool, position: str, cleared_version_id: int | None, current_version_id: int | None) -> bool:
     """The one definition of a stale clearance: a decided position on a versioned document that was
-    not given on the current version (including a position given before versions were kept)."""
-    if not versioned or position not in DECIDED:
+    not given on its current version. A position given before any version was kept stands until the
+    first version is saved (the next change of the text, or the next request for clearance)."""
+    if not versioned or position not in DECIDED or current_version_id is None:
         return False
-    return cleared_version_id is None or cleared_version_id != current_version_id
+    return cleared_version_id != current_version_id
 
 
 def stale_q() -> models.Q:
     """`stale_position` as a query condition over rows annotated with `latest_version_id`."""
-    decided = models.Q(position__in=[p.value for p in DECIDED], subject_type__in=versioned_subject_types())
-    return decided & (
-        models.Q(cleared_version__isnull=True)
-        | models.Q(latest_version_id__isnull=True)
-        | ~models.Q(cleared_version_id=models.F("latest_version_id"))
+    decided = models.Q(
+        position__in=[p.value for p in DECIDED], subject_type__in=versioned_subject_types(), latest_version_id__isnull=False
     )
+    return decided & (models.Q(cleared_version__isnull=True) | ~models.Q(cleared_version_id=models.F("latest_version_id")))

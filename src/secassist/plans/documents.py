@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,7 +24,7 @@ from secassist.accounts.roles import has_capability
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import AccessDenied, ImportRejected, InvalidInput, NotFound, RuleViolation
-from secassist.core.exports import docx_bytes, format_of, write_workbook, xlsx_bytes
+from secassist.core.exports import docx_bytes, format_of, marking, write_workbook, xlsx_bytes
 from secassist.reference.models import Office
 
 from . import rules, services
@@ -60,7 +59,7 @@ COLUMN_LETTERS = "ABCDEFGHIJK"
 
 
 def file_marking() -> str:
-    return f"{settings.SECASSIST_MARKING} — contains no classified information"
+    return f"{marking()} — contains no classified information"
 
 
 def matrix_workbook(tasker: Tasker, *, consolidated: bool = True, office: Office | None = None) -> Workbook:
