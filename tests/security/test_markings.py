@@ -228,7 +228,22 @@ def _653a_pdf() -> list[str]:
     return [f"/funds/653a/{_first(Appropriation).pk}/pdf/"]
 
 
+def _formulation_cbj() -> list[str]:
+    from secassist.formulation.models import RequestCycle
+
+    return [f"/funds/requests/{_first(RequestCycle).pk}/cbj.{fmt}" for fmt in ("xlsx", "docx")]
+
+
+def _formulation_template() -> list[str]:
+    from secassist.formulation.models import RequestStage
+
+    stage = _first(RequestStage)
+    return [f"/funds/requests/{stage.cycle_id}/stages/{stage.pk}/lines.xlsx"]
+
+
 PRODUCERS: dict[str, Callable[[], list[str]]] = {
+    "formulation:cbj": _formulation_cbj,
+    "formulation:template": _formulation_template,
     "budget:report-653a-pdf": _653a_pdf,
     "budget:tables (?format=)": _budget_tables,
     "congress:document": _congress_documents,
@@ -272,4 +287,4 @@ def test_every_generated_document_of_the_demo_carries_the_configured_marking(db,
             if found := CHECKS[kind](response.content, marking):
                 problems[url] = found
     assert problems == {}
-    assert checked >= 45
+    assert checked >= 48

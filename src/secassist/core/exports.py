@@ -191,13 +191,6 @@ def xlsx_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def docx_bytes(document: Any) -> bytes:
-    """A python-docx Document as bytes (Word does not evaluate cell text as formulas: nothing to neutralise)."""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def save_xlsx(wb: Workbook, path: Path | str) -> None:
     Path(path).write_bytes(xlsx_bytes(wb))
 
