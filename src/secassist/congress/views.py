@@ -18,6 +18,7 @@ from secassist.approvals import selectors as approval_selectors
 from secassist.clearances import selectors as clearance_selectors
 from secassist.clearances import versions as clearance_versions
 from secassist.core import clock
+from secassist.core.dates import parse_date
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import content_type
 from secassist.reference.models import Committee, Office
@@ -447,10 +448,10 @@ def letter(request: HttpRequest, pk: int, committee: str) -> HttpResponse:
 def _calendar_window(request: HttpRequest) -> tuple[dt.date, dt.date, str | None]:
     today = clock.today()
     try:
-        start = dt.date.fromisoformat(request.GET["from"]) if request.GET.get("from") else today - dt.timedelta(days=30)
-        end = dt.date.fromisoformat(request.GET["to"]) if request.GET.get("to") else today + dt.timedelta(days=120)
-    except ValueError:
-        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "from and to must be dates YYYY-MM-DD"
+        start = parse_date(request.GET.get("from"), field="from", required=False) or today - dt.timedelta(days=30)
+        end = parse_date(request.GET.get("to"), field="to", required=False) or today + dt.timedelta(days=120)
+    except InvalidInput as exc:
+        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), exc.message
     if end < start or (end - start).days > 3 * 366:
         return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "to must be after from, at most three years later"
     return start, end, None

@@ -17,6 +17,7 @@ from secassist.clearances import services as clearance_services
 from secassist.clearances import versions as document_versions
 from secassist.clearances.models import Position
 from secassist.core import clock
+from secassist.core.dates import parse_date
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.core.fiscal import FiscalYear
 from secassist.reference.models import Country, Office
@@ -49,12 +50,9 @@ def _url(value: Any, field: str) -> str:
 
 
 def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InvalidInput(f"{field} must be a date (YYYY-MM-DD)", field=field, value=value) from exc
+    day = parse_date(value, field=field)
+    assert day is not None  # required=True: parse_date raised on a blank
+    return day
 
 
 def _dtype(key: str) -> DeterminationType:

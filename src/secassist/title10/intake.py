@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from secassist.core.errors import DomainError
+from secassist.core.dates import parse_date
+from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import to_money
 from secassist.reference.models import Authority, Cocom, Country
@@ -230,9 +231,9 @@ def _date(raw: dict[str, Any], name: str, problems: list[tuple[str, str]]) -> dt
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        problems.append((name, f"{name} must be a date YYYY-MM-DD"))
+        return parse_date(text[:10], field=name)
+    except InvalidInput as exc:
+        problems.append((name, exc.message))
         return None
 
 
