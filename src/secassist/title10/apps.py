@@ -46,6 +46,10 @@ class Title10Config(AppConfig):
         )
         registry.add_demo_step(DemoStep("title10: DoD proposals at every stage", 400, demo.run))
         registry.provide("title10.proposals_for", selectors.proposals_for)
+        # the budget line page shows its Title 22 activities' units resolved, with Leahy status (#18)
+        from . import checks
+
+        registry.provide("title10.unit_resolution", checks.unit_resolution)
 
         def section(country: Any, user: Any) -> dict[str, Any]:
             return {

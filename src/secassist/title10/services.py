@@ -214,6 +214,8 @@ def _audit_view(proposal: Proposal) -> dict[str, Any]:
         "status": proposal.status,
         "elements": {e.kind: str(e.cost) for e in proposal.elements.all()},
         "units": [u.name for u in proposal.units.all()],
+        "capabilities": list(proposal.capabilities),
+        "platforms": list(proposal.platforms),
         "cfy_end_date": proposal.cfy_end_date,
         "foc_extension": proposal.foc_extension,
     }

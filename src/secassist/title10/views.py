@@ -88,7 +88,8 @@ def _posted_values(request: HttpRequest) -> dict[str, Any]:
 def _stored_values(proposal: Any) -> dict[str, Any]:
     """A stored proposal as the form shows it (units joined, flags yes/no, dates ISO)."""
     values = as_raw(proposal)
-    values["units"] = "; ".join(values["units"])
+    for name in ("units", "capabilities", "platforms"):
+        values[name] = "; ".join(values[name])
     values["received_on"] = proposal.received_on.isoformat()
     for name in BOOL_FIELDS:
         values[name] = "yes" if values[name] else "no"
