@@ -11,12 +11,10 @@ above it. Adjudication and DoD response are ignored on import (they are DoD's co
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,7 +24,7 @@ from secassist.accounts.roles import has_capability
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import AccessDenied, ImportRejected, InvalidInput, NotFound, RuleViolation
-from secassist.core.exports import format_of, write_workbook, xlsx_bytes
+from secassist.core.exports import docx_bytes, format_of, marking, write_workbook, xlsx_bytes
 from secassist.core.uploads import Upload, open_xlsx, read_upload, xlsx_rows
 from secassist.reference.models import Office
 
@@ -62,7 +60,7 @@ COLUMN_LETTERS = "ABCDEFGHIJK"
 
 
 def file_marking() -> str:
-    return f"{settings.SECASSIST_MARKING} — contains no classified information"
+    return f"{marking()} — contains no classified information"
 
 
 def matrix_workbook(tasker: Tasker, *, consolidated: bool = True, office: Office | None = None) -> Workbook:
@@ -138,9 +136,6 @@ def memo_bytes(tasker: Tasker) -> bytes:
     live = list(Comment.objects.filter(tasker=tasker, merged_into__isnull=True).select_related("office").order_by("number"))
     offices = sorted(tasker.offices.values_list("code", flat=True))
     doc = Document()
-    section = doc.sections[0]
-    section.header.paragraphs[0].text = settings.SECASSIST_MARKING
-    section.footer.paragraphs[0].text = settings.SECASSIST_MARKING
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(12)  # type: ignore[attr-defined]
@@ -194,9 +189,7 @@ def memo_bytes(tasker: Tasker) -> bytes:
         "and is not reproduced here. This memorandum and its attachment contain no classified information."
     )
     doc.add_paragraph("Attachment: Consolidated State comment resolution matrix (XLSX).")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return docx_bytes(doc)
 
 
 # ---- import ------------------------------------------------------------------------------------

@@ -11,10 +11,28 @@ class Title10Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import ApprovalAct, CountrySection, DemoStep, HomeCount, Importer, registry
+        from secassist.core.registry import (
+            ApprovalAct,
+            CountrySection,
+            DemoStep,
+            HomeCount,
+            Importer,
+            VersionedDocument,
+            registry,
+        )
 
         from . import demo, selectors, services, workbook
         from .models import Assurance, Status
+
+        registry.add_versioned_document(
+            VersionedDocument(
+                "title10.proposal",
+                "Title 10 proposal record (as cleared by State's offices)",
+                services.document_content,
+                services.load_for,
+                lambda proposal: f"/title10/p/{proposal.reference}/",
+            )
+        )
 
         registry.add_importer(
             Importer(
