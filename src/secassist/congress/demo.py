@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from secassist.approvals.demo import approve_if_proposed
 from secassist.core import clock
 from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
@@ -59,6 +60,14 @@ PLAN: list[dict[str, Any]] = [
     },
     {"stage": "withdrawn", "account": "IMET", "iso3": "GEO", "rules": ["SFOPS7015"], "offices": ["EUR"]},
     {"stage": "drafting_dated", "account": "IMET", "iso3": "MNG", "rules": ["SFOPS7015", "FAA634A"], "action_in": 20},
+    # Cleared by both offices, then revised: both clearances are stale until they clear version 2 (ADR 0740).
+    {
+        "stage": "text_changed_after_clearance",
+        "account": "FMF",
+        "iso3": "TUN",
+        "rules": ["SFOPS7015", "FMF-HEADING", "FAA634A"],
+        "offices": ["DRL", "NEA"],
+    },
 ]
 
 
@@ -143,10 +152,17 @@ def _make(user: Any, item: dict[str, Any], title: str, fy: int) -> Package:
     if stage == "in_clearance":
         _clear_one(user, package, item["offices"][0])
         return package
+    if stage == "text_changed_after_clearance":
+        return _revise_after_clearance(user, package, item["offices"])
     for office in item["offices"]:
         _clear_one(user, package, office)
     workflow.transition(acting_user=user, package=package, action="clear")
-    workflow.transition(acting_user=user, package=package, action="transmit", transmitted_on=today - dt.timedelta(days=sent_ago))
+    # Transmittal needs a second person (maker-checker): proposed by the demo user, approved by another.
+    approve_if_proposed(
+        workflow.transition(
+            acting_user=user, package=package, action="transmit", transmitted_on=today - dt.timedelta(days=sent_ago)
+        )
+    )
     if stage == "on_hold":
         committee, held_ago = item["hold"]
         hold = services.place_hold(
@@ -167,6 +183,19 @@ def _make(user: Any, item: dict[str, Any], title: str, fy: int) -> Package:
         workflow.transition(acting_user=user, package=package, action="clear_to_obligate")
     package.refresh_from_db()
     return package
+
+
+def _revise_after_clearance(user: Any, package: Package, offices: list[str]) -> Package:
+    for office in offices:
+        _clear_one(user, package, office)
+    workflow.transition(acting_user=user, package=package, action="return", reason="demo: the purpose is revised after clearance")
+    services.update_package(
+        acting_user=user,
+        package=package,
+        purpose=package.purpose + "\nRevised after clearance: adds spare parts for the patrol boats (demo).",
+        change_note="demo: purpose revised after both offices cleared",
+    )
+    return workflow.transition(acting_user=user, package=package, action="submit", clearing_offices=offices)
 
 
 def _clear_one(user: Any, package: Package, office_code: str) -> None:

@@ -15,13 +15,16 @@ from secassist.accounts.access import get_visible
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.approvals import selectors as approval_selectors
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances import selectors as clearance_selectors
-from secassist.core import clock
+from secassist.clearances import versions as clearance_versions
+from secassist.core import clock, confirm
+from secassist.core.dates import parse_date
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import content_type
 from secassist.reference.models import Committee, Office
 
-from . import deadlines, documents, exports, historical, ics, selectors, services, verdicts, workflow
+from . import deadlines, documents, exports, historical, ics, selectors, services, transmittal, verdicts, workflow
 from .fields import EDITABLE, TEAMS
 from .models import TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, PackageKind, Status
 
@@ -88,6 +91,19 @@ def _load(request: HttpRequest, pk: int) -> Package:
     return get_visible(
         selectors.visible_packages(request.user).prefetch_related("addressees", "allocations", "links", "attachments"), pk=pk
     )
+
+
+def load_for(user: Any, subject_id: str) -> Package:
+    """The package for a user (404 for missing and not-yours): the versioned-document loader."""
+    return get_visible(selectors.visible_packages(user), pk=int(subject_id) if str(subject_id).isdigit() else 0)
+
+
+def _version(package: Package, request: HttpRequest) -> Any:
+    """?version=N: the document from that saved version of the text (default: the live record)."""
+    number = request.GET.get("version", "").strip()
+    if not number:
+        return None
+    return clearance_versions.get_version("congress.package", str(package.pk), number)
 
 
 @capability("view")
@@ -224,6 +240,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "restrictions": verdicts.verdict_for(package, on_date=today),
         "actions": workflow.available_actions(package),
         "clearances": clearance_selectors.for_subject(package),
+        "text_version": clearance_versions.latest(package),
         "holds": [{"h": h, "days_held": ((h.lifted_on or today) - h.placed_on).days} for h in holds],
         "history": package.history.select_related("by"),
         "can_edit": has_capability(request.user, "congress.edit"),
@@ -236,6 +253,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "page_marking": package.marking,
         "approvals": list(approval_selectors.for_subject(package)) if package.kind == PackageKind.HISTORICAL else [],
         "historical_pending": package.kind == PackageKind.HISTORICAL and package.status == Status.DRAFTING,
+        "pending_approvals": list(approval_selectors.for_subject(package).filter(status="pending")),
     }
 
 
@@ -247,7 +265,12 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _post_and_back(request: HttpRequest, package: Package, do: Any, success: str) -> HttpResponse:
     try:
-        do()
+        done = do()
+        if isinstance(done, ApprovalRequest):
+            success = (
+                f"{package.number}: proposed, not yet done — approval request #{done.pk} waits for a second person "
+                f"({done.summary})."
+            )
         messages.success(request, success)
         return redirect("congress:detail", pk=package.pk)
     except DomainError as exc:
@@ -288,6 +311,36 @@ def historical_propose(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+IRREVERSIBLE = ("transmit", "withdraw", "supersede")
+
+
+def _consequence(package: Package, action: str, params: dict[str, Any]) -> confirm.Consequence:
+    """What transmit, withdraw and supersede will do, said before they are done."""
+    n = package.number
+    if action == "transmit":
+        committees = ", ".join(params.get("addressees") or []) or "the committees of its statutory bases"
+        lines = [
+            f"{n} is recorded as transmitted to {committees} on {params.get('transmitted_on') or clock.today()}.",
+            "Its statutory waiting period starts from that date; the funds lines it covers can be obligated once it ends "
+            "and no hold is open.",
+        ]
+        if transmittal.needs_approval(package):
+            lines.append("Transmittal needs a second person: it is proposed now and takes effect when approved.")
+        return confirm.Consequence(f"record the transmittal of {n}", lines, button="Yes, record the transmittal")
+    if action == "withdraw":
+        lines = [
+            f"{n} is withdrawn: pending clearance requests are withdrawn and it no longer covers any funds line.",
+            "Obligations on the lines it covered are refused until another CN clears.",
+        ]
+        return confirm.Consequence(f"withdraw {n}", lines, button="Yes, withdraw it")
+    successor = params.get("superseded_by")
+    lines = [
+        f"{n} is superseded and no longer covers any funds line.",
+        f"CN #{successor} replaces it." if successor else "A new draft copy is opened, to be amended and notified again.",
+    ]
+    return confirm.Consequence(f"supersede {n}", lines, button="Yes, supersede it")
+
+
 @capability("view", write="congress.edit")
 @require_POST
 def package_transition(request: HttpRequest, pk: int) -> HttpResponse:
@@ -301,6 +354,8 @@ def package_transition(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.getlist(key):
             params[key] = request.POST.getlist(key)
     label = workflow.TRANSITIONS[action].label if action in workflow.TRANSITIONS else action
+    if action in IRREVERSIBLE and not confirm.is_confirmed(request):
+        return confirm.ask(request, _consequence(package, action, params), cancel_url=f"/notifications/{package.pk}/")
     return _post_and_back(
         request,
         package,
@@ -406,7 +461,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 @capability("view")
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     package = _load(request, pk)
-    response = HttpResponse(documents.cn_document(package), content_type=DOCX)
+    try:
+        data = documents.cn_document(package, _version(package, request))
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{package.number}.docx"'
     return response
 
@@ -415,18 +474,23 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 def letter(request: HttpRequest, pk: int, committee: str) -> HttpResponse:
     package = _load(request, pk)
     comm = get_visible(Committee.objects.all(), code=committee)
-    response = HttpResponse(documents.transmittal_letter(package, comm), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{package.number}-{comm.code}-letter.docx"'
+    role = request.GET.get("to", "chair")
+    try:
+        data = documents.transmittal_letter(package, comm, _version(package, request), role=role)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{package.number}-{comm.code}-{role}-letter.docx"'
     return response
 
 
 def _calendar_window(request: HttpRequest) -> tuple[dt.date, dt.date, str | None]:
     today = clock.today()
     try:
-        start = dt.date.fromisoformat(request.GET["from"]) if request.GET.get("from") else today - dt.timedelta(days=30)
-        end = dt.date.fromisoformat(request.GET["to"]) if request.GET.get("to") else today + dt.timedelta(days=120)
-    except ValueError:
-        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "from and to must be dates YYYY-MM-DD"
+        start = parse_date(request.GET.get("from"), field="from", required=False) or today - dt.timedelta(days=30)
+        end = parse_date(request.GET.get("to"), field="to", required=False) or today + dt.timedelta(days=120)
+    except InvalidInput as exc:
+        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), exc.message
     if end < start or (end - start).days > 3 * 366:
         return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "to must be after from, at most three years later"
     return start, end, None

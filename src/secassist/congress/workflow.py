@@ -19,11 +19,12 @@ from secassist.accounts.access import require
 from secassist.audit.services import record
 from secassist.clearances import selectors as clearance_selectors
 from secassist.clearances import services as clearance_services
+from secassist.clearances import versions as clearance_versions
 from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.reference.models import Committee, Office
 
-from . import clocks, rules
+from . import clocks, rules, transmittal
 from .fields import parse_date
 from .models import Package, PackageHistory, PackageKind, Status
 from .numbering import next_number
@@ -103,10 +104,13 @@ def _guard_clear(package: Package, params: dict[str, Any], user: Any) -> dict[st
         raise RuleViolation(
             f"{package.number} cannot be marked cleared: {'; '.join(parts)}", code="CN-020", pending=pending, not_cleared=refused
         )
+    clearance_versions.require_current_clearances(package, act=f"mark {package.number} cleared")
     return {}
 
 
 def _guard_transmit(package: Package, params: dict[str, Any], user: Any) -> dict[str, Any]:
+    # The text transmitted must be the text every office cleared (ADR 0740): refuse a stale clearance.
+    clearance_versions.require_current_clearances(package, act=f"transmit {package.number}")
     today = clock.today()
     sent = parse_date(params.get("transmitted_on"), "transmitted_on") or today
     if sent > today:
@@ -134,7 +138,12 @@ def _guard_transmit(package: Package, params: dict[str, Any], user: Any) -> dict
             value=unknown,
             allowed=list(Committee.objects.values_list("code", flat=True)),
         )
-    return {"transmitted_on": sent, "_addressees": committees, **_waiting(package, sent, bases)}
+    frozen = clearance_versions.latest(package)
+    waiting = _waiting(package, sent, bases)
+    waiting.setdefault("_data", {}).update(
+        version=frozen.number if frozen else None, sha256=frozen.content_hash if frozen else None
+    )
+    return {"transmitted_on": sent, "transmitted_version": frozen, "_addressees": committees, **waiting}
 
 
 def _waiting(package: Package, sent: dt.date, bases: list[Any]) -> dict[str, Any]:
@@ -282,11 +291,15 @@ def available_actions(package: Package) -> list[Transition]:
 
 
 @transaction.atomic
-def transition(*, acting_user: Any, package: Package, action: str, note: str = "", **params: Any) -> Package:
+def transition(*, acting_user: Any, package: Package, action: str, note: str = "", **params: Any) -> Any:
+    """Move the CN; returns the package, or — for a transmittal that needs a second person
+    (transmittal.py, ADR 0710) — the approval request proposing it (the package is unchanged)."""
     spec = TRANSITIONS.get(action)
     if spec is None or (not spec.user_action and not params.pop("_internal", False)):
         raise InvalidInput(f"action must be one of {', '.join(USER_ACTIONS)}", field="action", value=action, allowed=USER_ACTIONS)
-    require(acting_user, spec.capability)
+    approved_by = params.pop("_approved_by", None)  # set only by the approvals handler: the checker's rights were checked there
+    if approved_by is None:
+        require(acting_user, spec.capability)
     package.refresh_from_db()
     old = package.status
     if old not in spec.sources:
@@ -305,6 +318,8 @@ def transition(*, acting_user: Any, package: Package, action: str, note: str = "
             action=action,
         )
     extra = spec.guard(package, params, acting_user)
+    if action == "transmit" and approved_by is None and transmittal.needs_approval(package):
+        return transmittal.propose(acting_user=acting_user, package=package, extra=extra, note=note)
     updates = {k: v for k, v in extra.items() if not k.startswith("_")}
     now = clock.now()
     # Conditional update on the old status: of two concurrent transitions exactly one wins.
@@ -319,7 +334,7 @@ def transition(*, acting_user: Any, package: Package, action: str, note: str = "
     package.refresh_from_db()
     _after(package, action, extra, acting_user)
     reason = extra.get("_reason", "")
-    data = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in updates.items()}
+    data = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in updates.items() if k != "transmitted_version"}
     data.update(extra.get("_data", {}))
     PackageHistory.objects.create(
         package=package,

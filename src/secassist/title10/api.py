@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from secassist.accounts.access import require
+from secassist.approvals.api import PendingApprovalOut, pending_out
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances.selectors import for_subject
 from secassist.core.errors import InvalidInput
 from secassist.core.money import money_str
@@ -41,6 +43,8 @@ class ProposalIn(Schema):
     purposes: list[str]
     description: str
     units: list[str] = []
+    capabilities: list[str] = []
+    platforms: list[str] = []
     elements: list[ElementIn]
     absorptive_capacity: str = ""
     timeline: str = ""
@@ -76,6 +80,8 @@ class ProposalPatch(Schema):
     purposes: list[str] | None = None
     description: str | None = None
     units: list[str] | None = None
+    capabilities: list[str] | None = None
+    platforms: list[str] | None = None
     elements: list[ElementIn] | None = None
     absorptive_capacity: str | None = None
     timeline: str | None = None
@@ -114,6 +120,8 @@ class ProposalOut(Schema):
     country: str
     purposes: list[str]
     units: list[str]
+    capabilities: list[str]
+    platforms: list[str]
     elements: list[ElementOut]
     total_cost: str
     status: str
@@ -243,6 +251,8 @@ def _out(p: Proposal) -> dict[str, Any]:
         "country": p.country.iso3,
         "purposes": list(p.purposes),
         "units": [u.name for u in p.units.all()],
+        "capabilities": list(p.capabilities),
+        "platforms": list(p.platforms),
         "elements": [{"kind": e.kind, "description": e.description, "cost": money_str(e.cost)} for e in p.elements.all()],
         "total_cost": money_str(p.total_cost),
         "status": p.status,
@@ -400,17 +410,20 @@ def review(request: HttpRequest, reference: str, payload: ReasonIn) -> dict[str,
 
 @router.post(
     "/title10/proposals/{reference}/decision",
-    response=ProposalOut,
-    summary="Concur / concur with conditions / non-concur; a concurrence under a CN authority opens the CN package",
+    response={200: ProposalOut, 202: PendingApprovalOut},
+    summary="Concur / concur with conditions / non-concur; a concurrence under a CN authority opens the CN package; "
+    "202: proposed to a second person (nothing decided yet)",
 )
-def decision(request: HttpRequest, reference: str, payload: DecisionIn) -> dict[str, Any]:
-    services.decide(
+def decision(request: HttpRequest, reference: str, payload: DecisionIn) -> Any:
+    done = services.decide(
         acting_user=request.user,
         proposal=access.proposal_for(request.user, reference),
         decision=payload.decision,
         reasons=payload.reasons,
         conditions=payload.conditions,
     )
+    if isinstance(done, ApprovalRequest):
+        return Status(202, pending_out(done))
     return _fresh(request, reference)
 
 

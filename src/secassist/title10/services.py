@@ -13,8 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from secassist.accounts.access import require
+from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.clearances import services as clearance_services
+from secassist.clearances import versions as document_versions
 from secassist.clearances.models import ClearanceRequest, Position
 from secassist.core import clock
 from secassist.core.errors import Conflict, InvalidInput, RuleViolation, TransitionNotAllowed
@@ -23,6 +25,7 @@ from secassist.reference.models import Country, Office
 
 from . import checks, cn, rules, workflow
 from .intake import BOOL_FIELDS, COLUMN_NAMES, ELEMENT_KINDS, TEXT_FIELDS, Lookups, as_raw, clean_proposal, comparable
+from .intake import COLUMNS as INTAKE_COLUMNS
 from .models import CONCURRING, Assurance, Decision, DeconflictionDecision, Proposal, ProposalElement, ProposalUnit, Status
 
 
@@ -61,6 +64,7 @@ def create_proposal(*, acting_user: Any, raw: dict[str, Any], lookups: Lookups |
     proposal = Proposal(created_at=now, created_by=acting_user if getattr(acting_user, "pk", None) else None)
     _fill(proposal, clean, now)
     record(actor=acting_user, action="title10.proposal.create", obj=proposal, after=_audit_view(proposal))
+    document_versions.save_version(acting_user=acting_user, subject=proposal, change_note="received from DoD")
     return proposal
 
 
@@ -77,6 +81,7 @@ def replace_received_proposal(*, acting_user: Any, proposal: Proposal, clean: di
     before = _audit_view(proposal)
     _fill(proposal, clean, clock.now())
     record(actor=acting_user, action="title10.proposal.update", obj=proposal, before=before, after=_audit_view(proposal))
+    document_versions.save_version(acting_user=acting_user, subject=proposal, change_note="replaced by a re-import")
     return proposal
 
 
@@ -155,6 +160,8 @@ def edit_proposal(*, acting_user: Any, proposal: Proposal, changes: dict[str, An
         "clearances_added": [c.office.code for c in added],
     }
     record(actor=acting_user, action="title10.proposal.edit", obj=locked, before=before, after=after, reason=reason)
+    # Offices that cleared the record before this edit now hold a stale clearance (ADR 0740).
+    document_versions.save_version(acting_user=acting_user, subject=locked, change_note=reason or f"edited: {', '.join(changed)}")
     return EditResult(locked, changed, findings, [c.office.code for c in added])
 
 
@@ -208,6 +215,8 @@ def _audit_view(proposal: Proposal) -> dict[str, Any]:
         "status": proposal.status,
         "elements": {e.kind: str(e.cost) for e in proposal.elements.all()},
         "units": [u.name for u in proposal.units.all()],
+        "capabilities": list(proposal.capabilities),
+        "platforms": list(proposal.platforms),
         "cfy_end_date": proposal.cfy_end_date,
         "foc_extension": proposal.foc_extension,
     }
@@ -298,6 +307,7 @@ def begin_review(*, acting_user: Any, proposal: Proposal, reason: str = "") -> P
     pending = [c.office.code for c in for_subject(proposal) if c.position == Position.PENDING]
     if pending:
         raise RuleViolation(f"clearances still pending from {', '.join(pending)}", code="T10-010", pending=pending)
+    document_versions.require_current_clearances(proposal, act=f"begin State's review of {proposal.reference}")
     return workflow.transition(
         acting_user=acting_user,
         proposal=proposal,
@@ -404,10 +414,20 @@ def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
     return out
 
 
+DECIDE_ACT = "title10.decide"
+
+
 @transaction.atomic
-def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str, conditions: str = "") -> Proposal:
-    """Record State's position; a concurrence on a CN-bearing authority opens the CN package."""
-    _may(acting_user, "title10.decide")
+def decide(
+    *, acting_user: Any, proposal: Proposal, decision: str, reasons: str, conditions: str = "", approved_by: Any = None
+) -> Any:
+    """Record State's position; a concurrence on a CN-bearing authority opens the CN package.
+
+    State's position commits the Department, so when the policy for `title10.decide` needs a second
+    person (the default) the checked decision is proposed instead (returns the approval request);
+    the approver carries it out (`approve_decision`, ADR 0710). `approved_by` is set only there."""
+    if approved_by is None:
+        _may(acting_user, "title10.decide")
     if decision not in Decision.values:
         raise InvalidInput(
             f"decision must be one of {', '.join(Decision.values)}", field="decision", allowed=list(Decision.values)
@@ -417,6 +437,8 @@ def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str,
     if decision == Decision.CONCUR_WITH_CONDITIONS and not conditions.strip():
         raise InvalidInput("state the conditions of the concurrence", field="conditions")
     workflow.require_allowed(proposal, Status.DECIDED)
+    # State decides on the record its offices cleared, never on a later edit of it (ADR 0740).
+    document_versions.require_current_clearances(proposal, act=f"record State's decision on {proposal.reference}")
     if decision in CONCURRING:
         blockers = concurrence_blockers(proposal)
         if blockers:
@@ -425,8 +447,11 @@ def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str,
                 code=blockers[0].code,
                 blockers=[b.as_dict() for b in blockers],
             )
+    if approved_by is None and approvals.needs_approval(DECIDE_ACT):
+        return _propose_decision(acting_user, proposal, decision, reasons, conditions)
     proposal = workflow.transition(
         acting_user=acting_user,
+        approved_by=approved_by,
         proposal=proposal,
         to_status=Status.DECIDED,
         reason=reasons,
@@ -437,13 +462,54 @@ def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str,
         decided_on=clock.today(),
     )
     if decision in CONCURRING and cn.bears_cn(proposal) and registry.service("congress.open_package") is not None:
-        proposal = open_cn_package(acting_user=acting_user, proposal=proposal)
+        proposal = open_cn_package(acting_user=acting_user, proposal=proposal, approved_by=approved_by)
     return proposal
 
 
+def decision_version(proposal: Proposal) -> str:
+    """What the approver approves: the proposal as last edited (an edit after the proposal refuses, APR-003)."""
+    return f"{proposal.status}|{proposal.updated_at.isoformat() if proposal.updated_at else ''}"
+
+
+def _propose_decision(acting_user: Any, proposal: Proposal, decision: str, reasons: str, conditions: str) -> Any:
+    label = Decision(decision).label
+    return approvals.propose(
+        acting_user=acting_user,
+        act=DECIDE_ACT,
+        subject=proposal,
+        summary=f"record State's decision on {proposal.reference}: {label.lower()}"
+        + (" (and open its CN package)" if decision in CONCURRING and cn.bears_cn(proposal) else ""),
+        reason=reasons,
+        payload={"decision": decision, "reasons": reasons, "conditions": conditions},
+        version=decision_version(proposal),
+        subject_url=f"/title10/proposals/{proposal.reference}/",
+    )
+
+
+def approve_decision(*, request: Any, acting_user: Any) -> None:
+    """The approvals handler: the checks run again on today's facts, then the decision is recorded."""
+    proposal = Proposal.objects.get(pk=int(request.subject_id))
+    data = request.payload
+    decide(
+        acting_user=acting_user,
+        proposal=proposal,
+        decision=data["decision"],
+        reasons=f"{data['reasons']}\n(proposed by {request.proposed_by.username}, approved by {acting_user.username}: "
+        f"approval request #{request.pk})",
+        conditions=data.get("conditions", ""),
+        approved_by=request,
+    )
+
+
+def current_decision_version(request: Any) -> str:
+    proposal = Proposal.objects.filter(pk=int(request.subject_id)).first()
+    return decision_version(proposal) if proposal else "deleted"
+
+
 @transaction.atomic
-def open_cn_package(*, acting_user: Any, proposal: Proposal) -> Proposal:
-    _may(acting_user, "title10.edit")
+def open_cn_package(*, acting_user: Any, proposal: Proposal, approved_by: Any = None) -> Proposal:
+    if approved_by is None:
+        _may(acting_user, "title10.edit")
     if proposal.decision not in CONCURRING or not cn.bears_cn(proposal):
         raise RuleViolation(
             "a CN package is opened only for a concurrence under an authority with a CN clock",
@@ -456,6 +522,7 @@ def open_cn_package(*, acting_user: Any, proposal: Proposal) -> Proposal:
     number = str(getattr(package, "number", "") or getattr(package, "pk", ""))
     return workflow.transition(
         acting_user=acting_user,
+        approved_by=approved_by,
         proposal=proposal,
         to_status=Status.CN_PENDING,
         reason=f"CN package {number} opened in the notifications workbench",
@@ -659,3 +726,29 @@ def link_unit_name(*, acting_user: Any, proposal: Proposal, name: str, registry_
         reason=reason,
     )
     return unit
+
+
+def document_content(proposal: Proposal) -> list[tuple[str, str, str]]:
+    """What State's offices clear: the proposal's record as DoD submitted (or amended) it."""
+    raw = as_raw(proposal)
+    labels = {c.name: c.help for c in INTAKE_COLUMNS}
+    out = []
+    for name in COLUMN_NAMES:
+        if name in ("received_on", "reference"):
+            continue
+        value = raw.get(name, "")
+        text = (
+            "; ".join(map(str, value))
+            if isinstance(value, list)
+            else ("yes" if value is True else "no" if value is False else str(value or ""))
+        )
+        out.append((name, labels.get(name, name).split(";")[0], text))
+    return out
+
+
+def load_for(user: Any, subject_id: str) -> Proposal:
+    """The proposal for a user by id (404 for missing and not-yours): the versioned-document loader."""
+    from . import access
+
+    proposal = Proposal.objects.filter(pk=int(subject_id) if str(subject_id).isdigit() else 0).only("reference").first()
+    return access.proposal_for(user, proposal.reference if proposal else "")

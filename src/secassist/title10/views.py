@@ -3,7 +3,6 @@ capability; refusals come back as messages tied to the field (or the action) tha
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from secassist.accounts.access import require
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals import selectors as approval_selectors
+from secassist.approvals import services as approvals
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances.selectors import for_subject
-from secassist.core import clock
+from secassist.core import clock, confirm
 from secassist.core.errors import DomainError
 from secassist.core.registry import registry
+from secassist.core.uploads import read_upload
 from secassist.reference.models import Authority, Cocom, Country
 
 from . import access, checks, cn, memo, selectors, services, workbook, workflow
@@ -88,7 +91,8 @@ def _posted_values(request: HttpRequest) -> dict[str, Any]:
 def _stored_values(proposal: Any) -> dict[str, Any]:
     """A stored proposal as the form shows it (units joined, flags yes/no, dates ISO)."""
     values = as_raw(proposal)
-    values["units"] = "; ".join(values["units"])
+    for name in ("units", "capabilities", "platforms"):
+        values[name] = "; ".join(values[name])
     values["received_on"] = proposal.received_on.isoformat()
     for name in BOOL_FIELDS:
         values[name] = "yes" if values[name] else "no"
@@ -156,10 +160,11 @@ def proposal_import(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 require(request.user, "data.import")
+                checked = read_upload(upload, kinds=("xlsx",))  # bounded and sniffed before anything is parsed
                 with tempfile.TemporaryDirectory() as tmp:
                     # Errors name the file the analyst chose, not a temporary name.
-                    path = Path(tmp) / (re.sub(r"[^\w.-]+", "_", Path(upload.name or "").name)[:100] or "upload.xlsx")
-                    path.write_bytes(upload.read())
+                    path = Path(tmp) / checked.name
+                    path.write_bytes(checked.data)
                     summary = workbook.import_workbook(path, acting_user=request.user)
                 messages.success(request, "Workbook imported: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
                 return redirect("title10:list")
@@ -218,6 +223,7 @@ def _detail(
             "bears_cn": cn.bears_cn(proposal),
             "cn_status": cn_status,
             "can_edit": has_capability(request.user, "title10.edit"),
+            "pending_approvals": list(approval_selectors.for_subject(proposal).filter(status="pending")),
             "editable": workflow.is_editable(proposal.status),
             "can_decide": has_capability(request.user, "title10.decide"),
             "today": clock.today(),
@@ -236,7 +242,9 @@ def proposal_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _act(request: HttpRequest, reference: str, run: Any, done: str) -> HttpResponse:
     proposal = access.proposal_for(request.user, reference)
     try:
-        run(proposal)
+        result = run(proposal)
+        if isinstance(result, ApprovalRequest):
+            done = f"Proposed, not yet done: approval request #{result.pk} waits for a second person ({result.summary})."
     except DomainError as exc:
         field = exc.details.get("field")
         return _detail(
@@ -269,9 +277,28 @@ def proposal_review(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _decision_consequence(proposal: Any, decision: str) -> confirm.Consequence:
+    """What recording State's decision will do, said before it is done."""
+    label = Decision(decision).label
+    lines = [f"State's decision on {proposal.reference} is recorded as: {label.lower()}, with your reasons."]
+    if decision != Decision.NON_CONCUR and cn.bears_cn(proposal):
+        lines.append(f"Under {proposal.authority.citation} the CN package is opened in the notifications workbench.")
+    lines.append("The decided proposal can no longer be edited (withdraw and resubmit to change it).")
+    if approvals.needs_approval(services.DECIDE_ACT):
+        lines.append("The decision needs a second person: it is proposed now and takes effect when approved.")
+    return confirm.Consequence(f"record State's decision on {proposal.reference}", lines, button=f"Yes, {label.lower()}")
+
+
 @capability("view", write="title10.decide")
 @require_POST
 def proposal_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    complete = request.POST.get("reasons", "").strip() and (
+        decision != Decision.CONCUR_WITH_CONDITIONS or request.POST.get("conditions", "").strip()
+    )
+    if decision in Decision.values and complete and not confirm.is_confirmed(request):
+        proposal = access.proposal_for(request.user, reference)
+        return confirm.ask(request, _decision_consequence(proposal, decision), cancel_url=f"/title10/p/{reference}/")
     return _act(
         request,
         reference,
