@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -44,7 +45,7 @@ PROPOSAL_TABLE = Table(
         Column("authority", "Authority", "authority.citation", order_by=("authority__code",)),
         Column("country", "Country", "country.name", order_by=("country__name",)),
         Column("fy", "FY", "fiscal_year"),
-        Column("cost", "Total cost", "total_cost"),
+        Column("cost", "Total cost", "total_cost", order_by=("elements_total",)),
         Column(
             "status",
             "Status",
@@ -65,7 +66,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "")[:3]
     q = request.GET.get("q", "").strip()[:80]
     qs = selectors.proposals(status=status if status in Status.values else "", authority=authority, country=country, q=q)
-    table = PROPOSAL_TABLE.bind(request, qs)
+    table = PROPOSAL_TABLE.bind(request, qs.annotate(elements_total=Sum("elements__cost")))
     if table.export_format:
         return table.export_response()
     return render(
