@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from secassist.accounts.access import require
 from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.core import clock
-from secassist.core.errors import Conflict, InvalidInput, RuleViolation
+from secassist.core.errors import Conflict, InvalidInput, RuleViolation, raise_all
 from secassist.core.fiscal import FiscalYear, cancellation_date, period_of_availability_end
 from secassist.core.money import to_money
 from secassist.core.registry import registry
@@ -281,6 +282,15 @@ def resolve_recipient(kind: str, recipient: str) -> dict[str, Any]:
 
 
 @transaction.atomic
+def _checked(problems: list[InvalidInput], validate: Callable[[], Any]) -> Any:
+    """Run one field's validation; keep its refusal instead of raising it."""
+    try:
+        return validate()
+    except InvalidInput as exc:
+        problems.append(exc)
+        return None
+
+
 def create_allocation(
     *,
     acting_user: Any,
@@ -295,9 +305,13 @@ def create_allocation(
     earmark_override: bool = False,
 ) -> Allocation:
     require(acting_user, "budget.edit")
-    who = resolve_recipient(recipient_kind, recipient)
-    purpose = _text(purpose, "purpose", required=False, max_length=200)
-    value = to_money(amount)
+    # Every field is checked before refusing, so the form shows every problem at once, not the first.
+    problems: list[InvalidInput] = []
+    who = _checked(problems, lambda: resolve_recipient(recipient_kind, recipient))
+    purpose = _checked(problems, lambda: _text(purpose, "purpose", required=False, max_length=200))
+    value = _checked(problems, lambda: to_money(amount))
+    if problems:
+        raise_all(problems)
     if Allocation.objects.filter(
         appropriation=appropriation, recipient_kind=recipient_kind, recipient_name=who["recipient_name"], purpose=purpose
     ).exists():
