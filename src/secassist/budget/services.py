@@ -9,8 +9,8 @@ the ledger entry and writes the new balances in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
