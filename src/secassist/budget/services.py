@@ -281,7 +281,6 @@ def resolve_recipient(kind: str, recipient: str) -> dict[str, Any]:
     return {"country": None, "pseudo_region": None, "recipient_name": recipient}
 
 
-@transaction.atomic
 def _checked(problems: list[InvalidInput], validate: Callable[[], Any]) -> Any:
     """Run one field's validation; keep its refusal instead of raising it."""
     try:
@@ -291,6 +290,7 @@ def _checked(problems: list[InvalidInput], validate: Callable[[], Any]) -> Any:
         return None
 
 
+@transaction.atomic
 def create_allocation(
     *,
     acting_user: Any,
