@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.clearances import selectors as clearance_selectors
-from secassist.core import clock
+from secassist.core import clock, confirm
 from secassist.core.errors import DomainError
 from secassist.core.tables import Column, Table
 from secassist.reference.models import Cocom
@@ -349,10 +349,30 @@ def tasker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Acts that cannot simply be taken back, confirmed before they are done (issue #11).
+IRREVERSIBLE = {
+    "start_adjudication": confirm.Consequence(
+        "close comments and start adjudication",
+        ["Offices can no longer add comments to this tasker; adjudication of the matrix starts."],
+        cannot_undo="Reopening comments later needs a recorded reason (audited).",
+        button="Yes, close comments",
+    ),
+    "transmit": confirm.Consequence(
+        "record State input as transmitted",
+        ["The adjudicated comment matrix is recorded as State's input, transmitted to DoD today, and frozen."],
+        button="Yes, record the transmittal",
+    ),
+    "close": confirm.Consequence("close the tasker", ["The tasker is closed; no further work is recorded on it."]),
+}
+
+
 @capability("view", write="plans.edit")
 @require_POST
 def tasker_transition(request: HttpRequest, pk: int) -> HttpResponse:
     tasker = access.tasker(request.user, pk)
+    action = request.POST.get("action", "")
+    if action in IRREVERSIBLE and not confirm.is_confirmed(request):
+        return confirm.ask(request, IRREVERSIBLE[action], cancel_url=f"/plans/taskers/{tasker.pk}/")
     try:
         tasker = workflow.transition(
             acting_user=request.user, tasker=tasker, action=request.POST.get("action", ""), note=request.POST.get("note", "")

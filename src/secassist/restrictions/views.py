@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals.models import ApprovalRequest
 from secassist.core import clock
 from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
@@ -23,7 +24,7 @@ from . import selectors, services
 from .checking import check
 from .coverage import FIRST_FY, matrix
 from .engine import CheckResult
-from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
+from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, EndWaiverForm, UnitForm, WaiverForm
 from .models import Designation, SecurityForceUnit, Waiver
 from .snapshot import get_snapshot, programs
 
@@ -179,7 +180,7 @@ def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any,
         try:
             obj, message, target = save(form)
             messages.success(request, message)
-            return redirect(target, obj.country.iso3)
+            return redirect(target, obj if isinstance(obj, str) else obj.country.iso3)
         except DomainError as exc:
             _attach_error(form, exc)
     status = 422 if request.method == "POST" else 200
@@ -191,9 +192,15 @@ def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any,
 def waiver_new(request: HttpRequest) -> HttpResponse:
     form = WaiverForm(request.POST or None, initial={"country": request.GET.get("country", ""), "public": True})
 
-    def save(f: WaiverForm) -> tuple[Waiver, str, str]:
+    def save(f: WaiverForm) -> tuple[Any, str, str]:
         obj = services.record_waiver(acting_user=request.user, **f.service_kwargs())
-        return obj, f"Recorded: {obj}.", "restrictions:country"
+        if isinstance(obj, ApprovalRequest):
+            message = (
+                f"Proposed, not yet recorded: approval request #{obj.pk} waits for a second person "
+                f"({obj.summary}). It enters the register when approved at /approvals/{obj.pk}/."
+            )
+            return obj.payload["country"], message, "restrictions:country"
+        return obj.country.iso3, f"Recorded: {obj}.", "restrictions:country"
 
     return _form_page(request, form, "restrictions/waiver_form.html", save, {"program_codes": sorted(programs())})
 
@@ -218,11 +225,38 @@ def designation_end(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such designation.")
     form = EndDesignationForm(request.POST or None)
 
-    def save(f: EndDesignationForm) -> tuple[Designation, str, str]:
+    def save(f: EndDesignationForm) -> tuple[Any, str, str]:
         obj = services.end_designation(acting_user=request.user, designation=designation, **f.cleaned_data)
+        if isinstance(obj, ApprovalRequest):
+            return designation.country.iso3, _proposed(obj), "restrictions:country"
         return obj, f"Ended on {obj.ended_on}: {obj}.", "restrictions:country"
 
     return _form_page(request, form, "restrictions/designation_end.html", save, {"designation": designation})
+
+
+def _proposed(approval: ApprovalRequest) -> str:
+    return (
+        f"Proposed, not yet recorded: approval request #{approval.pk} waits for a second person ({approval.summary}). "
+        f"It takes effect when approved at /approvals/{approval.pk}/."
+    )
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def waiver_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a waiver (revocation, or an entry recorded in error): a reversing act through a second person."""
+    waiver = Waiver.objects.select_related("restriction", "country").filter(pk=pk).first()
+    if waiver is None:
+        raise Http404("No such waiver.")
+    form = EndWaiverForm(request.POST or None)
+
+    def save(f: EndWaiverForm) -> tuple[Any, str, str]:
+        obj = services.end_waiver(acting_user=request.user, waiver=waiver, **f.cleaned_data)
+        if isinstance(obj, ApprovalRequest):
+            return waiver.country.iso3, _proposed(obj), "restrictions:country"
+        return obj, f"Last day in force now {obj.expires_on}: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/waiver_end.html", save, {"waiver": waiver})
 
 
 @capability("view", write="restrictions.edit")

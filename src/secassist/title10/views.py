@@ -16,8 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from secassist.accounts.access import require
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals import selectors as approval_selectors
+from secassist.approvals import services as approvals
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances.selectors import for_subject
-from secassist.core import clock
+from secassist.core import clock, confirm
 from secassist.core.errors import DomainError
 from secassist.core.registry import registry
 from secassist.core.tables import Column, Table
@@ -249,6 +252,7 @@ def _detail(
             "bears_cn": cn.bears_cn(proposal),
             "cn_status": cn_status,
             "can_edit": has_capability(request.user, "title10.edit"),
+            "pending_approvals": list(approval_selectors.for_subject(proposal).filter(status="pending")),
             "editable": workflow.is_editable(proposal.status),
             "can_decide": has_capability(request.user, "title10.decide"),
             "today": clock.today(),
@@ -267,7 +271,9 @@ def proposal_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _act(request: HttpRequest, reference: str, run: Any, done: str) -> HttpResponse:
     proposal = access.proposal_for(request.user, reference)
     try:
-        run(proposal)
+        result = run(proposal)
+        if isinstance(result, ApprovalRequest):
+            done = f"Proposed, not yet done: approval request #{result.pk} waits for a second person ({result.summary})."
     except DomainError as exc:
         field = exc.details.get("field")
         return _detail(
@@ -300,9 +306,28 @@ def proposal_review(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _decision_consequence(proposal: Any, decision: str) -> confirm.Consequence:
+    """What recording State's decision will do, said before it is done."""
+    label = Decision(decision).label
+    lines = [f"State's decision on {proposal.reference} is recorded as: {label.lower()}, with your reasons."]
+    if decision != Decision.NON_CONCUR and cn.bears_cn(proposal):
+        lines.append(f"Under {proposal.authority.citation} the CN package is opened in the notifications workbench.")
+    lines.append("The decided proposal can no longer be edited (withdraw and resubmit to change it).")
+    if approvals.needs_approval(services.DECIDE_ACT):
+        lines.append("The decision needs a second person: it is proposed now and takes effect when approved.")
+    return confirm.Consequence(f"record State's decision on {proposal.reference}", lines, button=f"Yes, {label.lower()}")
+
+
 @capability("view", write="title10.decide")
 @require_POST
 def proposal_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    complete = request.POST.get("reasons", "").strip() and (
+        decision != Decision.CONCUR_WITH_CONDITIONS or request.POST.get("conditions", "").strip()
+    )
+    if decision in Decision.values and complete and not confirm.is_confirmed(request):
+        proposal = access.proposal_for(request.user, reference)
+        return confirm.ask(request, _decision_consequence(proposal, decision), cancel_url=f"/title10/p/{reference}/")
     return _act(
         request,
         reference,
