@@ -9,6 +9,7 @@ the ledger entry and writes the new balances in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.dates import add_days, parse_date
-from secassist.core.errors import Conflict, InvalidInput, RuleViolation
+from secassist.core.errors import Conflict, InvalidInput, RuleViolation, raise_all
 from secassist.core.fiscal import FiscalYear, cancellation_date, period_of_availability_end
 from secassist.core.money import to_money
 from secassist.core.registry import registry
@@ -293,6 +294,15 @@ def resolve_recipient(kind: str, recipient: str) -> dict[str, Any]:
     return {"country": None, "pseudo_region": None, "recipient_name": recipient}
 
 
+def _checked(problems: list[InvalidInput], validate: Callable[[], Any]) -> Any:
+    """Run one field's validation; keep its refusal instead of raising it."""
+    try:
+        return validate()
+    except InvalidInput as exc:
+        problems.append(exc)
+        return None
+
+
 @transaction.atomic
 def create_allocation(
     *,
@@ -308,9 +318,13 @@ def create_allocation(
     earmark_override: bool = False,
 ) -> Allocation:
     require(acting_user, "budget.edit")
-    who = resolve_recipient(recipient_kind, recipient)
-    purpose = _text(purpose, "purpose", required=False, max_length=200)
-    value = to_money(amount)
+    # Every field is checked before refusing, so the form shows every problem at once, not the first.
+    problems: list[InvalidInput] = []
+    who = _checked(problems, lambda: resolve_recipient(recipient_kind, recipient))
+    purpose = _checked(problems, lambda: _text(purpose, "purpose", required=False, max_length=200))
+    value = _checked(problems, lambda: to_money(amount))
+    if problems:
+        raise_all(problems)
     if Allocation.objects.filter(
         appropriation=appropriation, recipient_kind=recipient_kind, recipient_name=who["recipient_name"], purpose=purpose
     ).exists():

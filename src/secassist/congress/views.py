@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from secassist.core import clock, confirm
 from secassist.core.dates import parse_date
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import content_type
+from secassist.core.tables import Column, Table
 from secassist.reference.models import Committee, Office
 
 from . import deadlines, documents, exports, historical, ics, selectors, services, transmittal, verdicts, workflow
@@ -106,15 +106,38 @@ def _version(package: Package, request: HttpRequest) -> Any:
     return clearance_versions.get_version("congress.package", str(package.pk), number)
 
 
+PACKAGE_TABLE = Table(
+    name="notifications",
+    columns=(
+        Column("number", "CN", "number"),
+        Column("title", "Title", "title"),
+        Column("recipient", "Recipient", "recipient_name", order_by=("country__name", "pseudo_region__name")),
+        Column("program", "Program", "program"),
+        Column("fy", "FY", "fiscal_year"),
+        Column("amount", "Amount", "amount"),
+        Column("stage", "Stage", lambda p: str(selectors.stage_of(p)), order_by=("status",)),
+        Column("transmitted", "Transmitted", "transmitted_on"),
+        Column("wait_ends", "Waiting period ends", "wait_ends_on"),
+        Column("restrictions", "Restrictions today", lambda p: "", sortable=False, exported=False),
+    ),
+    default_sort="-fy",
+)
+
+
 @capability("view")
 def package_list(request: HttpRequest) -> HttpResponse:
+    """The notifications list: filter, sort, page and export (core/tables.py); the stage and the waiting
+    period come from the selectors (one source), the restrictions verdict is checked for the page shown."""
     params = {k: request.GET.get(k, "").strip()[:80] for k in ("status", "team", "country", "fiscal_year", "q")}
     if params["status"] not in Status.values:
         params["status"] = ""
     if not params["fiscal_year"].isdigit():
         params["fiscal_year"] = ""
-    qs = selectors.filtered(selectors.visible_packages(request.user), **params).order_by("-fiscal_year", "number")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    qs = selectors.filtered(selectors.visible_packages(request.user), **params)
+    table = PACKAGE_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
     restrictions = verdicts.verdicts_for(list(page))
     rows = [
         {"p": p, "stage": selectors.stage_of(p), "wait": selectors.wait_status(p), "restrictions": restrictions[p.pk]}
@@ -124,7 +147,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
         request,
         "congress/list.html",
         {
-            "page": page,
+            "table": table,
             "rows": rows,
             "params": params,
             "statuses": Status.choices,

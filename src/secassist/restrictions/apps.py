@@ -15,7 +15,7 @@ class RestrictionsConfig(AppConfig):
 
         from . import selectors, services
         from .checking import check, check_many
-        from .demo import load_demo, load_reference_step
+        from .demo import load_demo, load_reference_step, record_demo_assessments
 
         registry.add_approval_act(
             ApprovalAct(
@@ -46,6 +46,10 @@ class RestrictionsConfig(AppConfig):
         # The catalog and cited seed designations/waivers are product data every install needs.
         registry.add_reference_step(ReferenceStep("restrictions catalog, designations and waivers", 200, load_reference_step))
         registry.add_demo_step(DemoStep("restrictions: statutes, designations and waivers", 200, load_demo))
+        # Before the funds demo (order 100): its current-year lines need the restrictions assessed.
+        registry.add_demo_step(
+            DemoStep("restrictions: the demo analyst's assessments for this fiscal year", 90, record_demo_assessments)
+        )
         registry.add_country_section(CountrySection("Restrictions", 200, "restrictions/_country_section.html", country_section))
         registry.add_home_count(
             HomeCount(

@@ -17,6 +17,7 @@ from secassist.approvals.models import ApprovalRequest
 from secassist.core import clock
 from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
+from secassist.core.tables import Column, Table
 from secassist.reference import selectors as reference_selectors
 
 from . import selectors, services
@@ -84,6 +85,49 @@ def check_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+WAIVER_TABLE = Table(
+    name="waivers",
+    columns=(
+        Column("country", "Country", "country.name", order_by=("country__name",)),
+        Column(
+            "restriction",
+            "Restriction",
+            lambda w: f"{w.restriction.rule_code} {w.restriction.short_name}",
+            order_by=("restriction__order",),
+        ),
+        Column(
+            "kind",
+            "Kind / PD",
+            lambda w: w.get_kind_display() + (f"; PD {w.pd_number}" if w.pd_number else ""),
+            order_by=("kind", "pd_number"),
+        ),
+        Column("scope", "Scope", lambda w: w.scope_label + (f" ({w.scope_text})" if w.scope_text else ""), sortable=False),
+        Column("fy", "FY", "fiscal_year"),
+        Column("in_force", "In force", lambda w: f"{w.effective_from} – {w.expires_on or 'open'}", order_by=("effective_from",)),
+        Column(
+            "authority",
+            "Authority and signer",
+            lambda w: "; ".join(filter(None, [w.legal_authority, w.signed_by])),
+            order_by=("legal_authority",),
+        ),
+        Column(
+            "congress",
+            "Congress",
+            lambda w: "; ".join(filter(None, [w.cn_due_on and f"due {w.cn_due_on}", w.cn_sent_on and f"sent {w.cn_sent_on}"])),
+            order_by=("cn_due_on",),
+        ),
+        Column("source", "Source", "source_document"),
+        Column("effective_from", "Effective from", "effective_from", shown=False),
+        Column("expires_on", "Expires on", "expires_on", shown=False),
+        Column("signed_on", "Signed on", "signed_on", shown=False),
+        Column("cn_due_on", "Report to Congress due", "cn_due_on", shown=False),
+        Column("cn_sent_on", "Report sent", "cn_sent_on", shown=False),
+        Column("source_url", "Source URL", "source_url", shown=False),
+    ),
+    default_sort="-in_force",
+)
+
+
 @capability("view")
 def waivers(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "").strip().upper()[:3]
@@ -91,12 +135,14 @@ def waivers(request: HttpRequest) -> HttpResponse:
     fy_text = request.GET.get("fiscal_year", "")
     fiscal_year = int(fy_text) if fy_text.isdigit() and 1946 <= int(fy_text) <= 2100 else None
     rows = selectors.waiver_register(country=country, restriction=restriction, fiscal_year=fiscal_year)
+    table = WAIVER_TABLE.bind(request, rows)
+    if table.export_format:
+        return table.export_response()
     return render(
         request,
         "restrictions/waivers.html",
         {
-            "waivers": rows[:500],
-            "total": rows.count(),
+            "table": table,
             "expiring": selectors.expiring_waivers(),
             "today": clock.today(),
             "country": country,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,31 +23,60 @@ from secassist.clearances.selectors import for_subject
 from secassist.core import clock, confirm
 from secassist.core.errors import DomainError
 from secassist.core.registry import registry
+from secassist.core.tables import Column, Table
 from secassist.core.uploads import read_upload
 from secassist.reference.models import Authority, Cocom, Country
 
 from . import access, checks, cn, memo, selectors, services, workbook, workflow
 from .intake import BOOL_FIELDS, COLUMNS, ELEMENT_KINDS, as_raw
-from .models import Assurance, Decision, DeconflictionDecision, Status
+from .models import Assurance, Decision, DeconflictionDecision, Proposal, Status
 from .purposes import GENERAL, S333, label_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _status_label(p: Proposal) -> str:
+    return p.get_status_display() + (f" ({p.get_decision_display()})" if p.decision else "")
+
+
+PROPOSAL_TABLE = Table(
+    name="title10-proposals",
+    columns=(
+        Column("reference", "Reference", "reference"),
+        Column("title", "Title", "title"),
+        Column("authority", "Authority", "authority.citation", order_by=("authority__code",)),
+        Column("country", "Country", "country.name", order_by=("country__name",)),
+        Column("fy", "FY", "fiscal_year"),
+        Column("cost", "Total cost", "total_cost", order_by=("elements_total",)),
+        Column(
+            "status",
+            "Status",
+            lambda p: p.get_status_display() + (f" ({p.get_decision_display()})" if p.decision else ""),
+            order_by=("status", "decision"),
+        ),
+        Column("received", "Received", "received_on"),
+    ),
+    default_sort="-received",
+)
+
+
 @capability("view")
 def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Proposals: filter, sort, page and export (core/tables.py)."""
     status = request.GET.get("status", "")
     authority = request.GET.get("authority", "")
     country = request.GET.get("country", "")[:3]
     q = request.GET.get("q", "").strip()[:80]
     qs = selectors.proposals(status=status if status in Status.values else "", authority=authority, country=country, q=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    table = PROPOSAL_TABLE.bind(request, qs.annotate(elements_total=Sum("elements__cost")))
+    if table.export_format:
+        return table.export_response()
     return render(
         request,
         "title10/list.html",
         {
-            "page": page,
+            "table": table,
             "statuses": Status.choices,
             "status": status,
             "authority": authority,
