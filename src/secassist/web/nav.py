@@ -8,6 +8,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Dashboard",
         [
+            ("Portfolio", "portfolio:dashboard"),
             ("Clocks and alerts", "insights:dashboard"),
             ("Clearances", "clearances:list"),
             ("Program oversight", "oversight:dashboard"),
