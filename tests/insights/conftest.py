@@ -40,11 +40,10 @@ def seed(frozen: Any, open_gate: Any, admin_user: Any, sa_analyst: Any, dsp_anal
     from secassist.budget import services as budget
     from secassist.congress import loader
     from secassist.congress import services as congress
+    from secassist.insights.demo import usai_row
     from secassist.plans import services as plans
     from secassist.title10 import services as title10
     from secassist.title10.demo import sample_rows
-
-    from secassist.insights.demo import usai_row
 
     loader.load_all()
 
