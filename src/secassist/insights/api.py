@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 
 from secassist.core.money import money_str
 from secassist.reference import selectors as reference
 
-from . import country360, views
+from . import country360, impact, views
 
 router = Router(tags=["insights"])
 
@@ -82,3 +82,18 @@ def portfolio(
     data = views.portfolio_data(params)
     data["alerts"] = _alerts(data["alerts"])
     return jsonable(data)  # type: ignore[no-any-return]
+
+
+class ImpactIn(Schema):
+    country: str
+    restriction: str
+    effective_on: str | None = None
+
+
+@router.post(
+    "/restrictions/impact",
+    summary="Impact analysis: what a restriction in force from a date would touch in a country (hypothetical; nothing recorded)",
+)
+def restriction_impact(request: HttpRequest, payload: ImpactIn) -> dict[str, Any]:
+    query = impact.parse(country=payload.country, restriction=payload.restriction, effective_on=payload.effective_on)
+    return jsonable(impact.analyse(query))  # type: ignore[no-any-return]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -55,8 +55,15 @@ class Bar:
     value: Decimal
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, description: str, chart_id: str) -> str:
-    """Horizontal bars (labels left, amounts at the bar's end), full width through viewBox scaling."""
+def count_label(value: Decimal | float | int | None) -> str:
+    return "—" if value is None else f"{int(value):,}"
+
+
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, description: str, chart_id: str, label: Callable[[Any], str] = money_label
+) -> str:
+    """Horizontal bars (labels left, values at the bar's end: amounts in $K/$M/$B unless `label` says
+    otherwise), full width through viewBox scaling."""
     row_h, label_w, width, top = 28, 220, 960, 36
     height = top + row_h * max(len(bars), 1) + 30
     peak = max((float(b.value) for b in bars), default=0.0) or 1.0
@@ -73,8 +80,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str, description: str, chart_id: st
         parts.append(
             f'<g><text x="{label_w - 8}" y="{y + 18}" text-anchor="end" font-size="13">{escape(b.label[:32])}</text>'
             f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{BAR}"><title>{escape(b.label)}: '
-            f"{money_label(b.value)}</title></rect>"
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" font-size="13">{money_label(b.value)}</text></g>'
+            f"{label(b.value)}</title></rect>"
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" font-size="13">{label(b.value)}</text></g>'
         )
     if not bars:
         parts.append(f'<text x="{label_w}" y="{top + 18}" font-size="13">No amounts for this selection.</text>')

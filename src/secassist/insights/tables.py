@@ -349,3 +349,99 @@ def portfolio_table(data: dict[str, Any], name: str) -> Table:
 def download_format(fmt: str) -> tuple[str, str]:
     """The checked format and its content type (anything but csv/xlsx is refused with the allowed list)."""
     return check_format(fmt), content_type(fmt)
+
+
+IMPACT_SHEETS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "Programs",
+        "programs",
+        [
+            ("program", "Program"),
+            ("verdict_now", "Verdict now"),
+            ("verdict_with_restriction", "With the restriction"),
+            ("reached", "Reached"),
+        ],
+    ),
+    (
+        "At risk",
+        "at_risk",
+        [
+            ("program", "Program"),
+            ("allocated", "Allocated"),
+            ("obligated", "Obligated"),
+            ("disbursed", "Disbursed"),
+            ("unobligated", "Unobligated"),
+            ("undisbursed", "Undisbursed"),
+            ("proposed", "Title 10 proposed"),
+        ],
+    ),
+    (
+        "Funds lines",
+        "funds_lines",
+        [
+            ("id", "Line"),
+            ("fiscal_year", "FY"),
+            ("program", "Program"),
+            ("purpose", "Purpose"),
+            ("status", "Status"),
+            ("allocated", "Allocated"),
+            ("obligated", "Obligated"),
+            ("disbursed", "Disbursed"),
+        ],
+    ),
+    (
+        "Title 10 proposals",
+        "proposals",
+        [
+            ("reference", "Reference"),
+            ("title", "Title"),
+            ("authority", "Authority"),
+            ("fiscal_year", "FY"),
+            ("status", "Status"),
+            ("amount", "Proposed cost"),
+        ],
+    ),
+    (
+        "Notifications",
+        "notifications",
+        [("number", "CN"), ("title", "Title"), ("status", "Status"), ("program", "Program"), ("amount", "Amount")],
+    ),
+    ("Plans", "plans", [("kind", "Kind"), ("title", "Title"), ("date", "Date")]),
+    (
+        "Clocks",
+        "clocks",
+        [
+            ("what", "What"),
+            ("days", "Days"),
+            ("direction", "Direction"),
+            ("from", "From"),
+            ("date", "Date"),
+            ("citation", "Citation"),
+        ],
+    ),
+]
+
+
+def impact_workbook(data: dict[str, Any]) -> bytes:
+    """The impact analysis as one workbook, a sheet per list, the query and caveats on the first."""
+    from openpyxl import Workbook
+
+    from secassist.core.exports import sheet_title, xlsx_bytes
+
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    first.title = "Query"
+    r = data["restriction"]
+    first.append(
+        [f"Impact of {r['rule_code']} {r['name']} ({r['citation']}) on {data['country']['name']} from {data['effective_on']}"]
+    )
+    first.append(["Hypothetical: nothing is recorded as a designation."])
+    for caveat in data["caveats"]:
+        first.append([caveat])
+    for title, key, columns in IMPACT_SHEETS:
+        ws = wb.create_sheet(sheet_title(title))
+        ws.append([h for _, h in columns])
+        for row in _pick(data[key], [k for k, _ in columns]):
+            ws.append(row)
+    return xlsx_bytes(wb)

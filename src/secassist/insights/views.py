@@ -16,7 +16,7 @@ from secassist.reference import selectors as reference
 from secassist.reference.models import Bureau, Cocom, Country
 from secassist.title10.models import Proposal
 
-from . import brief, charts, country360, portfolio, selectors, tables
+from . import brief, charts, country360, impact, portfolio, selectors, tables
 
 TEAMS = [
     ("", "All teams"),
@@ -32,7 +32,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("team", "")
     if team not in dict(TEAMS):
         team = ""
-    return render(request, "insights/dashboard.html", {**selectors.dashboard(team=team), "teams": TEAMS})
+    data = selectors.dashboard(team=team)
+    weeks = selectors.clocks_by_week([*data["overdue_clocks"], *data["upcoming_clocks"]])
+    execution = selectors.execution_by_program(FiscalYear.of(data["today"]).year)
+    charts_ctx = {
+        "clock_weeks": weeks,
+        "clock_chart": charts.bar_chart(
+            [charts.Bar(w["label"], w["count"]) for w in weeks],
+            title="Clocks by week (overdue and due in the next 30 days)",
+            description="Horizontal bars: the number of clocks falling due in each week; the same counts are in the "
+            "table beside it.",
+            chart_id="dash-clocks",
+            label=charts.count_label,
+        ),
+        "execution": execution,
+        "execution_chart": charts.bar_chart(
+            [
+                charts.Bar(f"{r['account']} {stage}", r[stage])
+                for r in execution["rows"]
+                for stage in ("allocated", "obligated", "disbursed")
+            ],
+            title=f"Execution by program, FY{execution['fiscal_year']}",
+            description="Horizontal bars of allocated, obligated and disbursed per Title 22 account; the same figures "
+            "are in the table beside it.",
+            chart_id="dash-execution",
+        ),
+    }
+    return render(request, "insights/dashboard.html", {**data, **charts_ctx, "teams": TEAMS})
 
 
 # ---------------------------------------------------------------- parameters (shared with the API)
@@ -260,3 +286,42 @@ def portfolio_table(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     table = tables.portfolio_table(portfolio_data(p), name)
     _, ctype = tables.download_format(fmt)
     return _download(table.as_bytes(fmt), ctype, f"portfolio-FY{p['fy']}-{name}.{fmt}")
+
+
+# ---------------------------------------------------------------- impact analysis
+
+
+def _impact_form() -> dict[str, Any]:
+    from secassist.restrictions.models import Restriction
+
+    return {
+        "countries": Country.objects.order_by("name").values_list("iso3", "name"),
+        "restrictions": Restriction.objects.filter(is_active=True, trigger_kind="country_designation")
+        .order_by("order", "rule_code")
+        .values_list("key", "rule_code", "short_name"),
+    }
+
+
+@capability("view")
+def impact_page(request: HttpRequest) -> HttpResponse:
+    """A read: the form and, once asked, what the restriction would touch. Nothing is recorded."""
+    asked = {k: request.GET.get(k, "").strip()[:40] for k in ("country", "restriction", "effective_on")}
+    context: dict[str, Any] = {**_impact_form(), "asked": asked, "error": None, "field": "", "result": None}
+    if asked["country"] or asked["restriction"]:
+        try:
+            context["result"] = impact.analyse(impact.parse(**asked))
+        except InvalidInput as exc:
+            context["error"], context["field"] = exc.message, str(exc.details.get("field", ""))
+    context["query"] = request.GET.urlencode()
+    return render(request, "insights/impact.html", context, status=422 if context["error"] else 200)
+
+
+@capability("view")
+def impact_xlsx(request: HttpRequest) -> HttpResponse:
+    asked = {k: request.GET.get(k, "").strip()[:40] for k in ("country", "restriction", "effective_on")}
+    try:
+        data = impact.analyse(impact.parse(**asked))
+    except InvalidInput as exc:
+        return _refused(request, exc)
+    name = f"impact-{data['country']['iso3']}-{data['restriction']['key']}-{data['effective_on']}.xlsx"
+    return _download(tables.impact_workbook(data), tables.download_format("xlsx")[1], name)

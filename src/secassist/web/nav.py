@@ -22,6 +22,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
             ("Restrictions check", "restrictions:check"),
             ("Waiver register", "restrictions:waivers"),
             ("Restrictions coverage", "restrictions:coverage"),
+            ("Impact analysis", "insights:impact"),
             ("Congressional notifications", "congress:list"),
             ("Statutory calendar", "congress:calendar"),
         ],
