@@ -70,13 +70,17 @@ def test_batch_mode_names_missing_columns(restrictions_data, tmp_path):
 
 
 def test_load_restrictions_is_idempotent(restrictions_data):
+    import csv
+
+    from django.conf import settings
+
     from secassist.audit.models import AuditEvent
     from secassist.restrictions.models import Designation, Restriction, Waiver
 
-    assert (Restriction.objects.count(), Waiver.objects.count()) == (
-        15,
-        97,
-    )  # 95 PD waivers plus the Pakistan P.L. 107-57 waiver and the Egypt 2013 decision
+    with (settings.PRODUCT_DATA_DIR / "restrictions" / "waivers.csv").open(newline="", encoding="utf-8") as fh:
+        register_rows = sum(1 for _ in csv.DictReader(fh))
+    assert register_rows > 170  # PD waivers FY2004-FY2025, the Pakistan P.L. 107-57 waiver and the Egypt 2013 decision
+    assert (Restriction.objects.count(), Waiver.objects.count()) == (15, register_rows)
     assert Designation.objects.count() > 255  # the cited file plus the coup-coding flags
     events = AuditEvent.objects.filter(action="restrictions.load").count()
     out = io.StringIO()

@@ -206,9 +206,10 @@ CASES = [
         D(2025, 3, 1),
         "government",
         "general",
-        "allowed_under_waiver",
-        {"RST-017": "waived", "RST-018": "waived"},
-        "TVPA full waiver; failed demonstrably with a vital-national-interest determination",
+        "prohibited",
+        {"RST-016": "prohibits", "RST-017": "waived", "RST-018": "waived"},
+        "TVPA full waiver and a drug vital-national-interest determination, but Venezuela is on the 2024 TIP Report CSPA "
+        "list (RTTNews 2025-01) with no FY2025 CSPA waiver",
     ),
     (
         "BOL",

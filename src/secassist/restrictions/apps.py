@@ -55,6 +55,8 @@ def country_section(country: Any, user: Any) -> dict[str, Any]:
         "waiver_count": len(waivers),
         "unit_count": units,
         "iso3": country.iso3,
+        "country_name": country.name,
+        **selectors.timeline_gaps(country.iso3),
     }
 
 

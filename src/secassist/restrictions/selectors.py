@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -81,3 +82,20 @@ def assessments(*, country: str = "", fiscal_year: int | None = None) -> QuerySe
     if fiscal_year is not None:
         qs = qs.filter(fiscal_year=fiscal_year)
     return qs.order_by("-fiscal_year", "country__name", "restriction__order")
+
+
+def timeline_gaps(iso3: str) -> dict[str, Any]:
+    """The periods a country's restriction timeline cannot answer (ADR 0610), FY2000 to the current FY: shown as
+    labelled "not covered" spans on the timeline and the country page, never as silence."""
+    from secassist.core.fiscal import FiscalYear
+
+    from .coverage import FIRST_FY, country_gaps
+    from .snapshot import get_snapshot
+
+    today = clock.today()
+    fy_to = FiscalYear.of(today).year
+    return {
+        "gaps": country_gaps(get_snapshot(), iso3, fy_from=FIRST_FY, fy_to=fy_to, today=today),
+        "gap_fy_from": FIRST_FY,
+        "gap_fy_to": fy_to,
+    }

@@ -123,6 +123,7 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
             "units": selectors.units_for(obj.iso3),
             "can_edit": has_capability(request.user, "restrictions.edit"),
             "today": clock.today(),
+            **selectors.timeline_gaps(obj.iso3),
         },
     )
 
