@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "secassist.title10",
     "secassist.plans",
     "secassist.determinations",
+    "secassist.formulation",
     "secassist.oversight",
     "secassist.insights",
     "secassist.search",

@@ -366,3 +366,35 @@ def test_the_634a_rule_starts_when_section_634a_entered_the_faa_not_in_1961(db):
 
     rule = NotificationRule.objects.get(code="FAA634A")
     assert rule.effective_from == dt.date(1977, 8, 3)
+
+
+def test_an_expired_leahy_unit_under_a_cspa_waiver_keeps_re_vetting_in_the_answer(
+    restrictions_data, fill_gaps, sa_analyst, api_as
+):
+    """Issue #10 example: Somalia IMET FY2025 is relieved of CSPA by the 2024-09-30 determination (IMET, PKO, 10 U.S.C.
+    331/333), but a unit whose vetting expired must still be re-vetted: the waiver is relied on and the condition stays."""
+    from secassist.restrictions import services
+
+    fill_gaps("SOM", 2025, D(2025, 3, 1))
+    unit = services.save_unit(
+        acting_user=sa_analyst,
+        country="SOM",
+        name="Somali National Army battalion (test)",
+        force_type="military",
+        vetting_status="approved",
+        vetted_on=D(2024, 1, 10),
+        vetting_expires_on=D(2025, 1, 31),
+    )
+    body = (
+        api_as(sa_analyst)
+        .post(
+            "/api/v1/restrictions/check",
+            {"country": "SOM", "program": "IMET", "fiscal_year": 2025, "on_date": "2025-03-01", "units": [unit.pk]},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert body["verdict"] == "allowed_under_waiver"
+    assert any(w["restriction_key"] == "cspa" for w in body["waivers_relied_on"])
+    assert {c["code"] for c in body["conditions"]} >= {"RST-090", "RST-091"}
+    assert any("vet" in c["text"] for c in body["conditions"] if c["code"] == "RST-091")

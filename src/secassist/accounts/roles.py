@@ -26,6 +26,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "accounts.manage": frozenset({Role.ADMIN}),
     "budget.edit": frozenset({Role.SA_ANALYST, Role.ADMIN}),
     "budget.review": frozenset({Role.BUDGET_REVIEWER, Role.SA_ANALYST, Role.ADMIN}),
+    # Budget formulation is pre-decisional (the President's Budget is embargoed until release): SA, F and
+    # administrators read requests; F alone sets F levels.
+    "budget.request.view": frozenset({Role.BUDGET_REVIEWER, Role.SA_ANALYST, Role.ADMIN}),
+    "budget.levels": frozenset({Role.BUDGET_REVIEWER, Role.ADMIN}),
     "restrictions.edit": frozenset({Role.SA_ANALYST, Role.T10_ANALYST, Role.ADMIN}),
     "restrictions.check": frozenset(ALL_ROLES),
     "congress.edit": frozenset({Role.SA_ANALYST, Role.T10_ANALYST, Role.ADMIN}),

@@ -54,6 +54,7 @@ def _mount() -> None:
     from secassist.clearances.api import router as clearances_router
     from secassist.congress.api import router as congress_router
     from secassist.determinations.api import router as determinations_router
+    from secassist.formulation.api import router as formulation_router
     from secassist.insights.api import router as insights_router
     from secassist.oversight.api import router as oversight_router
     from secassist.plans.api import router as plans_router
@@ -70,6 +71,8 @@ def _mount() -> None:
     api.add_router("", reference_router)
     api.add_router("", clearances_router)
     api.add_router("", approvals_router)
+    # Before the funds router: /funds/requests/... must not be read as a funds path.
+    api.add_router("", formulation_router)
     api.add_router("", budget_router)
     api.add_router("", restrictions_router)
     api.add_router("", congress_router)

@@ -476,3 +476,73 @@ def line_movements(allocation_ids: list[int]) -> dict[int, list[tuple[dt.date, D
             acc[0] += obligated
             acc[1] += disbursed
     return {k: sorted((d, o, s) for d, (o, s) in v.items()) for k, v in days.items()}
+
+
+# ---------------------------------------------------------------- amounts per recipient and program (formulation)
+
+FA_REQUESTS = "President's Budget Requests"
+LINE_MEASURES = ("allocated", "obligated")
+
+
+def line_amounts(*, fiscal_year: int, measure: str = "obligated") -> dict[tuple[str, str], Decimal]:
+    """Per (recipient key, account code) the summed balance column of that fiscal year's funds lines:
+    the recipient key is the country's ISO3, or the recipient's name for a regional program."""
+    if measure not in LINE_MEASURES:
+        raise ValueError(f"measure must be one of {LINE_MEASURES}")
+    rows = (
+        Balance.objects.filter(allocation__appropriation__fiscal_year=fiscal_year, allocation__isnull=False)
+        .values("allocation__country__iso3", "allocation__recipient_name", "allocation__account__code")
+        .annotate(amount=Sum(measure))
+        .order_by()
+    )
+    out: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        key = (r["allocation__country__iso3"] or r["allocation__recipient_name"], r["allocation__account__code"])
+        out[key] += r["amount"] or ZERO
+    return dict(out)
+
+
+def greenbook_amounts(*, fiscal_year: int) -> dict[tuple[str, str], Decimal]:
+    """Greenbook obligations of one fiscal year per (country ISO3 or recipient name, FMF/IMET/PKO)."""
+    rows = (
+        HistoricalAmount.objects.filter(
+            source=HistorySource.GREENBOOK, fiscal_year=fiscal_year, transition_quarter=False, program__in=PROGRAMS
+        )
+        .values("country__iso3", "recipient_name", "program")
+        .annotate(amount=Sum("amount_current"))
+        .order_by()
+    )
+    out: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        out[(r["country__iso3"] or r["recipient_name"], r["program"])] += r["amount"] or ZERO
+    return dict(out)
+
+
+def fa_requests(*, iso3s: list[str], fiscal_years: list[int]) -> dict[tuple[str, int], Decimal]:
+    """ForeignAssistance.gov "President's Budget Requests" per (country ISO3, FY), all accounts combined."""
+    rows = (
+        HistoricalAmount.objects.filter(
+            source=HistorySource.FA_COUNTRY,
+            transaction_type=FA_REQUESTS,
+            country__iso3__in=iso3s,
+            fiscal_year__in=fiscal_years,
+        )
+        .values("country__iso3", "fiscal_year")
+        .annotate(amount=Sum("amount_current"))
+        .order_by()
+    )
+    return {(r["country__iso3"], r["fiscal_year"]): r["amount"] for r in rows}
+
+
+def fa_request_years() -> list[int]:
+    """The fiscal years the imported FA.gov file holds requests for (newest first)."""
+    return list(
+        HistoricalAmount.objects.filter(source=HistorySource.FA_COUNTRY, transaction_type=FA_REQUESTS)
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+        .order_by("-fiscal_year")
+    )
+
+
+def ledger_fiscal_years() -> list[int]:
+    return list(Appropriation.objects.values_list("fiscal_year", flat=True).distinct().order_by("-fiscal_year"))

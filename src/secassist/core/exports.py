@@ -33,6 +33,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def is_dangerous(text: str) -> bool:
@@ -89,6 +90,13 @@ def xlsx_bytes(wb: Workbook) -> bytes:
     neutralise_workbook(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_bytes(document: Any) -> bytes:
+    """A python-docx Document as bytes (Word does not evaluate cell text as formulas: nothing to neutralise)."""
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import cycle_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -34,4 +34,8 @@ urlpatterns = [
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement"),
     path("engagements/<int:pk>/edit/", views.engagement_edit, name="engagement-edit"),
     path("actions/<int:pk>/status/", views.action_status, name="action-status"),
+    path("events/", cycle_views.event_list, name="events"),
+    path("events/<int:pk>/", cycle_views.event_detail, name="event"),
+    path("analyses/", cycle_views.analysis_list, name="analyses"),
+    path("analyses/<int:pk>/", cycle_views.analysis_detail, name="analysis"),
 ]

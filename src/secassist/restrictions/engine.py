@@ -345,6 +345,17 @@ class Snapshot:
     unit_rules: tuple[RestrictionRule, ...] = ()  # the Leahy laws (trigger kind unit_finding)
     assessments: dict[tuple[int, str, int], AssessmentFact] = field(default_factory=dict)  # (restriction, ISO3, FY)
     reach: dict[tuple[str, str], tuple[tuple[RestrictionRule, str], ...]] = field(default_factory=dict)  # memo
+    by_year: dict[tuple[str, int], tuple[DesignationFact, ...]] = field(default_factory=dict)  # memo
+
+    def designations_for(self, country: str, fiscal_year: int) -> tuple[DesignationFact, ...]:
+        """The country's dated designations plus its FY-scoped ones for the year: with lists recorded back to FY2000
+        a country holds dozens of yearly rows, and a check only ever needs one year's (memoised per snapshot)."""
+        key = (country, fiscal_year)
+        found = self.by_year.get(key)
+        if found is None:
+            rows = self.designations.get(country, ())
+            found = self.by_year[key] = tuple(d for d in rows if d.fiscal_year is None or d.fiscal_year == fiscal_year)
+        return found
 
     def rules_reaching(self, program: ProgramInfo, recipient: str) -> tuple[tuple[RestrictionRule, str], ...]:
         """The country-level restrictions that reach (program, recipient), each with how; memoised per snapshot."""
@@ -497,7 +508,7 @@ def evaluate(snapshot: Snapshot, query: Query, *, evaluated_at: dt.datetime) -> 
     program = snapshot.programs[query.program]
     findings: list[Finding] = []
     answered: set[int] = set()
-    for designation in snapshot.designations.get(query.country, ()):
+    for designation in snapshot.designations_for(query.country, query.fiscal_year):
         if not designation.in_force(query.fiscal_year, query.on_date):
             continue
         rule = snapshot.restrictions.get(designation.restriction_id)

@@ -141,6 +141,9 @@ _OWN_TYPE = {
     "comment": "plans.comment",
     "engagement": "plans.engagement",
     "posture": "plans.posturechangerequest",
+    "analysis": "plans.analysisproduct",
+    "determination": "determinations.determinationpackage",
+    "budget_request": "formulation.requeststage",
 }
 
 

@@ -178,8 +178,96 @@ def _engagements() -> QuerySet[Any]:
 
 
 def _engagement_doc(e: Any) -> Document:
-    body = _join(e.get_kind_display(), e.location, e.participants, e.outputs, ", ".join(c.name for c in e.countries.all()))
-    return Document(str(e.pk), e.title, body, reverse("plans:engagement", args=[e.pk]))
+    body = _join(
+        e.get_kind_display(),
+        e.location,
+        e.cocom,
+        e.participants,
+        e.outputs,
+        e.after_action_notes,
+        ", ".join(c.name for c in e.countries.all()),
+    )
+    # Exercises, war games, conferences, seminars and training open on the events page (issue #17).
+    page = "plans:engagement" if e.kind == "3d_wg" else "plans:event"
+    return Document(str(e.pk), e.title, body, reverse(page, args=[e.pk]))
+
+
+def _analyses() -> QuerySet[Any]:
+    from secassist.plans.models import AnalysisProduct
+
+    return AnalysisProduct.objects.prefetch_related("countries", "versions")
+
+
+def _analysis_doc(a: Any) -> Document:
+    versions = sorted(a.versions.all(), key=lambda v: v.number)
+    body = _join(
+        a.get_kind_display(),
+        a.addressee,
+        a.get_status_display(),
+        a.issue,
+        versions[-1].text if versions else "",
+        a.decision,
+        ", ".join(c.name for c in a.countries.all()),
+    )
+    return Document(str(a.pk), a.title, body, reverse("plans:analysis", args=[a.pk]))
+
+
+# --- determination packages ------------------------------------------------------------------------
+
+
+def _determinations() -> QuerySet[Any]:
+    from secassist.determinations.models import DeterminationPackage
+
+    return DeterminationPackage.objects.select_related("country", "restriction", "dtype").prefetch_related("versions")
+
+
+def _determination_doc(p: Any) -> Document:
+    versions = sorted(p.versions.all(), key=lambda v: v.number)
+    body = _join(
+        p.dtype.title,
+        p.country.name,
+        p.country.iso3,
+        f"FY{p.fiscal_year}",
+        p.get_status_display(),
+        p.scope_label,
+        p.scope_text,
+        p.pd_number,
+        p.fr_citation,
+        versions[-1].text if versions else "",
+    )
+    return Document(str(p.pk), f"{p.number} {p.title}", body, reverse("determinations:detail", args=[p.pk]))
+
+
+def _determinations_visible(user: Any, ids: list[str]) -> set[str]:
+    from secassist.determinations import selectors as determination_selectors
+
+    return _visible_in(determination_selectors.packages)(user, ids)
+
+
+# --- budget requests (formulation) -----------------------------------------------------------------
+
+
+def _request_stages() -> QuerySet[Any]:
+    from secassist.formulation.models import RequestStage
+
+    return RequestStage.objects.select_related("cycle").prefetch_related("lines__account", "lines__comments")
+
+
+def _request_stage_doc(s: Any) -> Document:
+    lines = list(s.lines.all())
+    body = _join(
+        s.basis_note,
+        "; ".join(f"{ln.recipient_name} {ln.account.code} {ln.justification}" for ln in lines),
+        "; ".join(c.text for ln in lines for c in ln.comments.all()),
+    )
+    title = f"FY{s.cycle.budget_fiscal_year} budget request — {s}"
+    return Document(str(s.pk), title, body, reverse("formulation:stage", args=[s.cycle_id, s.pk]))
+
+
+def _request_stages_visible(user: Any, ids: list[str]) -> set[str]:
+    from secassist.formulation.access import may_view
+
+    return set(ids) if may_view(user) else set()
 
 
 def _postures() -> QuerySet[Any]:
@@ -248,6 +336,31 @@ SOURCES: tuple[Source, ...] = (
         _engagements,
         _engagement_doc,
         _visible_in(_plans_selector("engagements")),
+    ),
+    Source(
+        "analysis",
+        "Analysis or recommendation",
+        frozenset({"plans.analysisproduct"}),
+        _analyses,
+        _analysis_doc,
+        _visible_in(_plans_selector("analyses")),
+    ),
+    Source(
+        "determination",
+        "Determination package",
+        frozenset({"determinations.determinationpackage"}),
+        _determinations,
+        _determination_doc,
+        _determinations_visible,
+    ),
+    Source(
+        "budget_request",
+        "Budget request stage",
+        # Line and cycle events name no stage: they re-index the whole (small) kind.
+        frozenset({"formulation.requeststage", "formulation.requestline", "formulation.requestcycle"}),
+        _request_stages,
+        _request_stage_doc,
+        _request_stages_visible,
     ),
     Source(
         "posture",

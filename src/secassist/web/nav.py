@@ -19,8 +19,11 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Funds (FMF, IMET, PKO)", "budget:overview"),
             ("653(a) reports", "budget:report-653a-list"),
+            ("Budget requests", "formulation:list"),
             ("Restrictions check", "restrictions:check"),
             ("Waiver register", "restrictions:waivers"),
+            ("Determination packages", "determinations:list"),
+            ("Determinations calendar", "determinations:calendar"),
             ("Restrictions coverage", "restrictions:coverage"),
             ("Impact analysis", "insights:impact"),
             ("Congressional notifications", "congress:list"),
@@ -42,6 +45,8 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
             ("Plan reviews", "plans:list"),
             ("Posture changes", "plans:posture"),
             ("Engagements & 3D WG", "plans:engagements"),
+            ("Events & exercises", "plans:events"),
+            ("Analyses", "plans:analyses"),
         ],
     ),
     (
