@@ -83,7 +83,9 @@ def _hypothetical(snapshot: Snapshot, q: ImpactQuery) -> Snapshot:
         note="",
     )
     designations = {**snapshot.designations, q.country.iso3: (*snapshot.designations.get(q.country.iso3, ()), fact)}
-    return dataclasses.replace(snapshot, designations=designations, reach={})
+    # The snapshot's memo dicts (rules reaching a program, designations by year) belong to the real one: fresh ones here.
+    memos: dict[str, Any] = {f.name: {} for f in dataclasses.fields(snapshot) if f.name in ("reach", "by_year")}
+    return dataclasses.replace(snapshot, designations=designations, **memos)
 
 
 def _programs(q: ImpactQuery) -> list[str]:
