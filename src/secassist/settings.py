@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from secassist.settings_checks import weak_secret_key_reason
+
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("SECASSIST_VAR_DIR", REPO_DIR / "var"))
@@ -28,16 +30,25 @@ DEBUG = os.environ.get("SECASSIST_DEBUG", "0") == "1" and not PRODUCTION
 
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
+    if PRODUCTION:
+        if not key:
+            raise RuntimeError("SECRET_KEY must be set when SECASSIST_ENV=production")
+        weakness = weak_secret_key_reason(key)
+        if weakness:
+            raise RuntimeError(
+                f"refusing to start: {weakness}. Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
     if key:
         return key
-    if PRODUCTION:
-        raise RuntimeError("SECRET_KEY must be set when SECASSIST_ENV=production")
-    # A development key kept outside git so sessions survive restarts.
+    # A development key kept outside git so sessions survive restarts; created owner-only (0600)
+    # in one step, so it is never readable by others even for a moment.
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50))
+    path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -87,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "secassist.core.middleware.RequestIdMiddleware",
+    "secassist.api.middleware.ApiErrorEnvelopeMiddleware",
+    "secassist.core.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,6 +179,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
 
+# API tokens expire (issue #12 item 10): this many days after creation unless `--days`/`days` says
+# otherwise (at most SECASSIST_TOKEN_MAX_DAYS).
+SECASSIST_TOKEN_DAYS = int(os.environ.get("SECASSIST_TOKEN_DAYS", "90"))
+SECASSIST_TOKEN_MAX_DAYS = int(os.environ.get("SECASSIST_TOKEN_MAX_DAYS", "365"))
+
 # MFA (TOTP) is available to every user and required for administrators in production.
 SECASSIST_REQUIRE_ADMIN_MFA = PRODUCTION or os.environ.get("SECASSIST_REQUIRE_ADMIN_MFA") == "1"
 OTP_TOTP_ISSUER = "secassist"
@@ -188,6 +206,16 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+
+# Request bodies (issue #12 items 7 and 8): a form or JSON body up to 2.5 MB, an upload up to 10 MB
+# (both refused with 413 before the body is read: core.limits); uploads over 1 MB spill to a
+# temporary file instead of memory, written owner-only. Each importer applies its own, lower caps.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SECASSIST_MAX_BODY_BYTES", 2_621_440))
+SECASSIST_MAX_UPLOAD_BYTES = int(os.environ.get("SECASSIST_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8

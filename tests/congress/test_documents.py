@@ -23,7 +23,7 @@ def _text(data: bytes) -> tuple[str, str, list[list[str]]]:
     return body, header, tables
 
 
-def test_the_cn_document_carries_the_record_and_the_pre_decisional_marking(make_package) -> None:
+def test_the_cn_document_carries_the_record_the_configured_marking_and_says_it_is_pre_decisional(make_package) -> None:
     package = make_package(
         cbj_amount="20000000.00",
         description="Border surveillance towers.",
@@ -33,7 +33,8 @@ def test_the_cn_document_carries_the_record_and_the_pre_decisional_marking(make_
     body, header, rows = _text(documents.cn_document(package))
     assert f"Congressional Notification {package.number}" in body
     assert "Border surveillance towers." in body and "Counter-smuggling." in body
-    assert header == "CUI // PRE-DECISIONAL"
+    assert header == "CUI"
+    assert "Pre-decisional draft: not yet transmitted to Congress." in body
     facts = {r[0]: r[1] for r in rows if len(r) == 2}
     assert facts["Country or region"] == "Jordan"
     assert facts["Amount notified"] == "$25,000,000.00"
@@ -93,3 +94,34 @@ def test_the_source_elements_such_as_333e_are_printed(t10_analyst) -> None:
     body, _, _ = _text(documents.cn_document(package))
     assert "units: Kenya Navy" in body
     assert "e2 absorptive capacity: Adequate: the navy operates two patrol boats" in body
+
+
+def test_a_letter_goes_to_the_chair_by_role_title_until_the_office_enters_a_name(make_package) -> None:
+    package = make_package()
+    body, _, _ = _text(documents.transmittal_letter(package, Committee.objects.get(code="SFRC")))
+    assert "The Chair\nChair, Senate Committee on Foreign Relations" in body
+    assert "Dear Chair:" in body and "Honorable" not in body
+
+
+def test_a_letter_uses_the_name_the_office_keeps_with_its_source(make_package) -> None:
+    package = make_package()
+    committee = Committee.objects.get(code="HFAC")
+    committee.ranking_name = "Alex Example"  # an office-entered name (a placeholder, not a real member)
+    committee.leadership_source = "https://foreignaffairs.house.gov/ (membership page)"
+    committee.save()
+    body, _, _ = _text(documents.transmittal_letter(package, committee, role="ranking_member"))
+    assert "The Honorable Alex Example\nRanking Member, House Committee on Foreign Affairs" in body
+    assert "Dear Ranking Member Example:" in body
+
+
+def test_senate_appropriations_minority_lead_is_its_vice_chair_and_the_speaker_has_no_ranking_member(
+    make_package, client_as, sa_analyst
+) -> None:
+    package = make_package()
+    body, _, _ = _text(documents.transmittal_letter(package, Committee.objects.get(code="SACFO"), role="ranking_member"))
+    assert "The Vice Chair\nVice Chair, Senate Committee on Appropriations" in body
+    client = client_as(sa_analyst)
+    assert client.get(f"/notifications/{package.pk}/letters/SPEAKER.docx?to=ranking_member").status_code == 422
+    assert client.get(f"/notifications/{package.pk}/letters/SFRC.docx?to=clerk").status_code == 422
+    ok = client.get(f"/notifications/{package.pk}/letters/SFRC.docx?to=ranking_member")
+    assert ok.status_code == 200 and "SFRC-ranking_member-letter.docx" in ok["Content-Disposition"]

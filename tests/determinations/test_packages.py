@@ -240,3 +240,40 @@ def test_bad_input_names_the_field_and_creates_nothing(sa_analyst: Any, field: s
         services.create_package(acting_user=sa_analyst, **{**base, **kwargs})
     assert err.value.details["field"] == field
     assert not DeterminationPackage.objects.exists()
+
+
+def test_a_justification_changed_after_clearance_blocks_the_signature_until_re_cleared(
+    cspa_package: Any, sa_analyst: Any, admin_user: Any, api_as: Any
+) -> None:
+    from secassist.clearances import selectors as clearance_selectors
+    from secassist.clearances.services import record_position
+
+    package = services.submit(acting_user=sa_analyst, package=cspa_package)
+    clear_all(package, admin_user)
+    package = workflow.transition(acting_user=sa_analyst, package=package, action="mark_cleared")
+    services.add_version(
+        acting_user=sa_analyst, package=package, text="National interest justification v2", change_note="new facts"
+    )
+    rows = api_as(sa_analyst).get(f"/api/v1/determinations/{package.pk}/clearances").json()
+    assert rows and all(r["stale"] for r in rows)
+    with pytest.raises(RuleViolation) as err:
+        services.sign(
+            acting_user=sa_analyst,
+            package=package,
+            signed_by="The President",
+            signed_on=package.created_at.date(),
+            signature_document="PD",
+        )
+    assert err.value.code == "CLR-001"
+    package.refresh_from_db()
+    assert package.signed_on is None and package.status == PackageStatus.READY
+    for c in clearance_selectors.for_subject(package).exclude(position="withdrawn"):
+        record_position(acting_user=admin_user, clearance=c, position="clear")
+    package = services.sign(
+        acting_user=sa_analyst,
+        package=package,
+        signed_by="The President",
+        signed_on=package.created_at.date(),
+        signature_document="PD",
+    )
+    assert package.status == PackageStatus.SIGNED

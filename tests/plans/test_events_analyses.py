@@ -217,3 +217,28 @@ def test_the_demo_holds_an_exercise_and_a_delivered_issue_paper_and_runs_once() 
     assert event.participation == "approved" and event.attendees.count() == 1 and event.action_items.count() == 1
     (paper,) = AnalysisProduct.objects.filter(is_demo=True)
     assert paper.status == "delivered" and paper.decision.startswith("DEMO")
+
+
+def test_a_new_text_after_clearance_makes_the_clearances_stale_until_the_offices_clear_it_again(
+    dsp_analyst: Any, clearer: Any, clearer_af: Any, api_as: Any
+) -> None:
+    api = api_as(dsp_analyst)
+    aid = _analysis(api)["id"]
+    _post(api, f"{ANALYSES}/{aid}/versions", {"text": "Options: A, B. Recommend A."})
+    _post(api, f"{ANALYSES}/{aid}/transition", {"action": "submit"})
+    ids = {c["office"]: c["id"] for c in api.get(f"{ANALYSES}/{aid}/clearances").json()}
+    for who, office in ((clearer, "DRL"), (clearer_af, "AF")):
+        assert _post(api_as(who), f"/api/v1/clearances/{ids[office]}/position", {"position": "clear"}).status_code == 200
+    _post(api, f"{ANALYSES}/{aid}/transition", {"action": "return_to_draft", "note": "leadership asked for option C"})
+    _post(api, f"{ANALYSES}/{aid}/versions", {"text": "Options: A, B, C. Recommend C."})
+    _post(api, f"{ANALYSES}/{aid}/transition", {"action": "submit"})
+    r = _post(api, f"{ANALYSES}/{aid}/transition", {"action": "mark_cleared"})
+    assert r.status_code == 409 and r.json()["code"] == "CLR-001"
+    versions = api.get(f"/api/v1/documents/plans.analysisproduct/{aid}/versions").json()
+    assert [v["number"] for v in versions] == [2, 1] and versions[1]["cleared_by"] == ["AF", "DRL"]
+    for who, office in ((clearer, "DRL"), (clearer_af, "AF")):
+        assert (
+            _post(api_as(who), f"/api/v1/clearances/{ids[office]}/position", {"position": "clear", "version": 2}).status_code
+            == 200
+        )
+    assert _post(api, f"{ANALYSES}/{aid}/transition", {"action": "mark_cleared"}).json()["status"] == "cleared"

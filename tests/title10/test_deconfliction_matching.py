@@ -164,8 +164,18 @@ def test_an_encoder_can_only_raise_the_lexical_similarity() -> None:
         return [[1.0, 0.0], *([[-1.0, 0.0]] * (len(texts) - 1))]
 
     lexical = dc.text_similarities("patrol boats for the navy", ["patrol boats for the navy", "cyber"])
-    assert dc.text_similarities("patrol boats for the navy", ["patrol boats for the navy", "cyber"], encoder=fake) == [1.0, 1.0]
+    scaled = dc.TEXT_SAME_CAPABILITY / dc.EMBEDDING_SAME_CAPABILITY  # a cosine of 1.0 on the lexical scale
+    assert dc.text_similarities("patrol boats for the navy", ["patrol boats for the navy", "cyber"], encoder=fake) == [
+        pytest.approx(1.0),
+        pytest.approx(scaled),
+    ]
     assert dc.text_similarities("patrol boats for the navy", ["patrol boats for the navy", "cyber"], encoder=opposite) == lexical
+
+
+def test_an_embedding_counts_as_the_same_capability_only_at_its_own_threshold() -> None:
+    at, below = dc.EMBEDDING_SAME_CAPABILITY, dc.EMBEDDING_SAME_CAPABILITY - 0.01
+    assert dc.combine([0.0], [at]) == [pytest.approx(dc.TEXT_SAME_CAPABILITY)]
+    assert dc.combine([0.0], [below])[0] < dc.TEXT_SAME_CAPABILITY
 
 
 def test_the_semantic_extra_is_off_when_switched_off_and_says_how_to_install_when_required(

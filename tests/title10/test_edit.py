@@ -218,3 +218,22 @@ def test_the_edit_page_explains_why_a_decided_proposal_is_locked(
     )
     response = c.get(reverse("title10:edit", args=[under_review.reference]))
     assert response.status_code == 409 and "T10-050" in response.content.decode()
+
+
+def test_an_edit_after_the_offices_cleared_makes_their_clearances_stale_and_blocks_the_review(
+    make_proposal: Any, t10_analyst: Any, admin_user: Any
+) -> None:
+    from secassist.clearances import services as clearance_services
+
+    p = make_proposal()
+    services.route_proposal(acting_user=t10_analyst, proposal=p)
+    answer_all(p, admin_user)
+    services.edit_proposal(acting_user=t10_analyst, proposal=p, changes={"description": "Boats, engines and a new pier."})
+    rows = list(for_subject(p))
+    assert rows and all(c.is_stale for c in rows)
+    with pytest.raises(RuleViolation) as err:
+        services.begin_review(acting_user=t10_analyst, proposal=p)
+    assert err.value.code == "CLR-001"
+    for c in for_subject(p):
+        clearance_services.record_position(acting_user=admin_user, clearance=c, position="clear")
+    assert services.begin_review(acting_user=t10_analyst, proposal=p).status == "under_review"

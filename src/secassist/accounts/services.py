@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db import transaction
 
 from secassist.audit.services import record
 from secassist.core import clock
-from secassist.core.errors import InvalidInput
+from secassist.core.errors import InvalidInput, NotFound
 from secassist.reference.models import Office
 
 from .models import ApiToken, User
@@ -90,22 +91,68 @@ def ensure_demo_user(*, username: str, role: str, office_code: str | None, passw
     return user, True
 
 
+def token_lifetime(days: Any = None) -> dt.timedelta:
+    """The lifetime of a new token: SECASSIST_TOKEN_DAYS (90) unless `days` says otherwise, 1 to
+    SECASSIST_TOKEN_MAX_DAYS (365) days: a token that never expires is a password that is never changed."""
+    longest = int(settings.SECASSIST_TOKEN_MAX_DAYS)
+    value = settings.SECASSIST_TOKEN_DAYS if days in (None, "") else days
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= longest:
+        raise InvalidInput(
+            f"days must be a whole number from 1 to {longest}", field="days", value=str(value)[:20], allowed=[1, longest]
+        )
+    return dt.timedelta(days=number)
+
+
 @transaction.atomic
-def create_token(*, acting_user: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
+def create_token(*, acting_user: Any, user: User, name: str = "", days: Any = None) -> tuple[ApiToken, str]:
+    lifetime = token_lifetime(days)
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = clock.now()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), created_at=clock.now()
+        user=user,
+        name=name,
+        prefix=key[:10],
+        key_hash=ApiToken.hash_key(key),
+        created_at=now,
+        expires_at=now + lifetime,
     )
     record(
-        actor=acting_user, action="token.create", obj=token, after={"user": user.username, "name": name, "prefix": token.prefix}
+        actor=acting_user,
+        action="token.create",
+        obj=token,
+        after={"user": user.username, "name": name, "prefix": token.prefix, "expires_at": token.expires_at},
     )
     return token, key
 
 
 @transaction.atomic
 def revoke_token(*, acting_user: Any, token: ApiToken) -> None:
+    """Revoke a token (the owner, or an administrator acting on the owner's behalf); idempotent."""
+    if getattr(acting_user, "pk", None) not in (None, token.user_id) and getattr(acting_user, "role", "") != Role.ADMIN:
+        raise NotFound("no such token", field="token")
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
-    record(actor=acting_user, action="token.revoke", obj=token)
+    record(actor=acting_user, action="token.revoke", obj=token, after={"user": token.user.username, "prefix": token.prefix})
+
+
+def own_token(user: Any, token_id: Any) -> ApiToken:
+    """One of `user`'s tokens by id; someone else's is NotFound, as if it did not exist."""
+    try:
+        pk = int(str(token_id))
+    except ValueError:
+        raise NotFound("no such token", field="token") from None
+    token = ApiToken.objects.select_related("user").filter(pk=pk, user_id=getattr(user, "pk", None) or 0).first()
+    if token is None:
+        raise NotFound("no such token", field="token")
+    return token
+
+
+def tokens_of(user: Any) -> list[ApiToken]:
+    """Every token of the user, newest first, revoked and expired ones included (so they can see them)."""
+    return list(ApiToken.objects.filter(user_id=getattr(user, "pk", None) or 0).order_by("-created_at", "-pk"))
 
 
 def needs_second_factor(user: Any) -> bool:
@@ -124,6 +171,8 @@ def user_for_token(key: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = clock.now()
+    if token.expires_at is None or token.expires_at <= now:
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # bookkeeping, not a domain write
     return token.user

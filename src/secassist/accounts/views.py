@@ -5,9 +5,10 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secassist.audit.services import record
+from secassist.core import clock
+from secassist.core.errors import InvalidInput, NotFound
 
 from . import services
 from .permissions import capability
@@ -33,12 +36,35 @@ class LogoutView(auth_views.LogoutView):
 @capability("view")
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    new_key = None
-    if request.method == "POST" and request.POST.get("action") == "create-token":
-        _, new_key = services.create_token(acting_user=request.user, user=request.user, name=request.POST.get("name", "")[:100])  # type: ignore[arg-type]
-    tokens = request.user.api_tokens.filter(revoked_at__isnull=True)  # type: ignore[union-attr]
-    devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)  # type: ignore[misc]
-    return render(request, "accounts/account.html", {"tokens": tokens, "new_key": new_key, "devices": devices})
+    new_key, error, revoked = None, None, None
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        if action == "create-token":
+            _, new_key = services.create_token(
+                acting_user=request.user,
+                user=request.user,  # type: ignore[arg-type]
+                name=request.POST.get("name", "")[:100],
+                days=request.POST.get("days") or None,
+            )
+        elif action == "revoke-token":
+            token = services.own_token(request.user, request.POST.get("token", ""))
+            services.revoke_token(acting_user=request.user, token=token)
+            revoked = token.prefix
+    except NotFound:
+        raise Http404("no such token") from None
+    except InvalidInput as exc:
+        error = exc.message
+    context = {
+        "tokens": services.tokens_of(request.user),
+        "now": clock.now(),
+        "new_key": new_key,
+        "revoked": revoked,
+        "error": error,
+        "default_days": settings.SECASSIST_TOKEN_DAYS,
+        "max_days": settings.SECASSIST_TOKEN_MAX_DAYS,
+        "devices": TOTPDevice.objects.filter(user=request.user, confirmed=True),  # type: ignore[misc]
+    }
+    return render(request, "accounts/account.html", context)
 
 
 @capability("view")

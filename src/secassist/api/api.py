@@ -48,6 +48,7 @@ errors.install(api)
 
 def _mount() -> None:
     # Each domain app owns its router; the api app only mounts them (the app layering forbids the reverse).
+    from secassist.accounts.api import router as accounts_router
     from secassist.alerts.api import router as alerts_router
     from secassist.approvals.api import router as approvals_router
     from secassist.budget.api import router as budget_router
@@ -69,6 +70,7 @@ def _mount() -> None:
 
     api.add_router("", health_router)
     api.add_router("", reference_router)
+    api.add_router("", accounts_router)
     api.add_router("", clearances_router)
     api.add_router("", approvals_router)
     # Before the funds router: /funds/requests/... must not be read as a funds path.

@@ -211,15 +211,15 @@ def _cells(value: Any) -> list[str]:
     return [x.strip() for x in str(value or "").replace("\n", ";").split(";") if x.strip()]
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
+MAX_XLSX_ROWS = 50_000  # a year's activities are a few thousand rows
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-        raise ImportRejected(f"{path.name} is not a readable XLSX workbook ({exc.__class__.__name__})", problems=[]) from exc
+
+def _read_xlsx(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    from secassist.core.uploads import open_xlsx, xlsx_rows
+
+    book = open_xlsx(path, name=path.name)  # zip-bomb and size checks, then read-only streaming
     sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = [values for _, values in xlsx_rows(sheet, max_rows=MAX_XLSX_ROWS, name=path.name)]
     if not rows:
         raise ImportRejected(f"{path.name}: the first sheet is empty", problems=[])
     header = [str(h or "").strip().lower() for h in rows[0]]

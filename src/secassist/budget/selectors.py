@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from secassist.core import clock
+from secassist.core.dates import add_days
 from secassist.core.registry import registry
 
 from . import rules
@@ -196,7 +197,7 @@ def fiscal_years() -> list[int]:
 
 def deadline_653a(appropriation: Appropriation, today: dt.date | None = None) -> dict[str, Any]:
     today = today or clock.today()
-    due = appropriation.enacted_on + dt.timedelta(days=DEADLINE_653A_DAYS)
+    due = add_days(appropriation.enacted_on, DEADLINE_653A_DAYS)
     report = getattr(appropriation, "report_653a", None) if hasattr(appropriation, "report_653a") else None
     submitted = report.submitted_on if report else None
     if submitted:

@@ -18,6 +18,7 @@ from secassist.accounts.access import require
 from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.core import clock
+from secassist.core.dates import add_days, parse_date
 from secassist.core.errors import Conflict, InvalidInput, RuleViolation
 from secassist.core.fiscal import FiscalYear, cancellation_date, period_of_availability_end
 from secassist.core.money import to_money
@@ -74,12 +75,23 @@ def _choice(value: str, choices: Any, field: str) -> str:
 
 
 def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"{field} must be a date as YYYY-MM-DD", field=field, value=value) from None
+    day = parse_date(value, field=field)
+    assert day is not None  # required=True: parse_date raised on a blank
+    return day
+
+
+def enactment_window(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    """When an act funding `fiscal_year` can have been enacted: from a year before the fiscal year
+    opens (advance acts, e.g. a September defense bill) to a year after it closes (late full-year
+    acts and supplementals: FY2011's full-year act came in April 2011)."""
+    return dt.date(fiscal_year - 2, 10, 1), dt.date(fiscal_year + 1, 9, 30)
+
+
+def _enacted_on(value: Any, fiscal_year: int) -> dt.date:
+    earliest, latest = enactment_window(fiscal_year)
+    day = parse_date(value, field="enacted_on", earliest=earliest, latest=latest)
+    assert day is not None  # required=True: parse_date raised on a blank
+    return day
 
 
 def _text(value: str, field: str, *, required: bool = True, max_length: int = 300) -> str:
@@ -134,7 +146,7 @@ def create_appropriation(
         kind=_choice(kind, AppropriationKind, "kind"),
         public_law=_text(public_law, "public_law", max_length=60),
         section=_text(section, "section", required=False, max_length=120),
-        enacted_on=_date(enacted_on, "enacted_on"),
+        enacted_on=_enacted_on(enacted_on, fy),
         amount=to_money(amount),
         years_available=years,
         program_code=_text(program_code, "program_code", required=False, max_length=10),
@@ -236,7 +248,8 @@ def add_earmark(
         kind=_choice(kind, EarmarkKind, "kind"),
         country=ctry,
         purpose=purpose,
-        amount=to_money(amount),
+        # A floor or a reservation of nothing directs nothing; a ceiling of zero is a prohibition.
+        amount=to_money(amount, allow_zero=kind == EarmarkKind.NOT_MORE_THAN),
         citation=_text(citation, "citation"),
         notes=notes or "",
         created_at=clock.now(),
@@ -738,7 +751,7 @@ def record_expiry(*, acting_user: Any, appropriation: Appropriation) -> Appropri
             appropriation=appr,
             entry_type="expire",
             amount=unobligated,
-            effective_on=appr.obligation_period_end + dt.timedelta(days=1),
+            effective_on=add_days(appr.obligation_period_end, 1),
             reason="obligation period ended",
         )
     Appropriation.objects.filter(pk=appr.pk).update(expired_recorded=True)
@@ -812,7 +825,7 @@ def record_653a_submission(*, acting_user: Any, appropriation: Appropriation, su
         workflow.advance(
             acting_user=acting_user, allocation=alloc, to_status=AllocationStatus.REPORTED_653A, reason="reported in 653(a)"
         )
-    due = appropriation.enacted_on + dt.timedelta(days=30)
+    due = add_days(appropriation.enacted_on, 30)
     record(
         actor=acting_user,
         action="budget.653a.submit",

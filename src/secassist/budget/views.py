@@ -268,6 +268,21 @@ def _post(request: HttpRequest, alloc: Allocation, data: dict[str, Any]) -> Ledg
     )
 
 
+def _unit_resolution_of(alloc: Allocation) -> list[dict[str, Any]] | None:
+    """Each activity's recipient units resolved in the unit registry with their Leahy vetting
+    status, from the title10 app's check when installed (None hides the section). Budget stores the
+    names as written and does not resolve them itself (ADR 1400)."""
+    resolve = registry.service("title10.unit_resolution")
+    if resolve is None or alloc.country is None:
+        return None
+    out = []
+    for activity in alloc.activities.prefetch_related("units"):
+        named = [(u.name, u.registry_unit_id) for u in activity.units.all()]
+        if named:
+            out.append({"activity": activity, **resolve(alloc.country, named)})
+    return out
+
+
 def _objectives_of(alloc: Allocation) -> list[dict[str, Any]] | None:
     """The objectives the line advances, from the oversight app when installed (None hides the section)."""
     objectives_for = registry.service("oversight.objectives_for")
@@ -330,6 +345,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": alloc.status_history.select_related("by").all(),
             "can_edit": has_capability(request.user, "budget.edit"),
             "objectives": _objectives_of(alloc),
+            "unit_resolution": _unit_resolution_of(alloc),
         },
         status=422 if failed else 200,
     )

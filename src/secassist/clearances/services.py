@@ -17,13 +17,13 @@ from secassist.core.errors import AccessDenied, InvalidInput, TransitionNotAllow
 from secassist.core.safe_url import clean_url
 from secassist.reference.models import Office
 
-from .models import DECIDED, ClearanceRequest, Position
+from . import versions
+from .models import DECIDED, ClearanceRequest, Position, PositionRecord
+from .versions import subject_key
+
+__all__ = ["escalate_overdue", "record_position", "request_clearances", "subject_key", "withdraw_clearances"]
 
 DEFAULT_SLA_BUSINESS_DAYS = 5
-
-
-def subject_key(subject: models.Model) -> tuple[str, str]:
-    return f"{subject._meta.app_label}.{subject._meta.model_name}", str(subject.pk)
 
 
 @transaction.atomic
@@ -37,6 +37,8 @@ def request_clearances(
 ) -> list[ClearanceRequest]:
     """Ask each (office, reason) to clear `subject`; offices already asked are left as they are."""
     subject_type, subject_id = subject_key(subject)
+    # The offices are asked about the text as it stands now: keep it as a version first (ADR 0740).
+    versions.save_version(acting_user=acting_user, subject=subject, change_note="sent for clearance")
     due = add_business_days(clock.today(), business_days)
     existing = set(
         ClearanceRequest.objects.filter(subject_type=subject_type, subject_id=subject_id)
@@ -81,7 +83,11 @@ def _may_respond(user: Any, clearance: ClearanceRequest) -> None:
 
 
 @transaction.atomic
-def record_position(*, acting_user: Any, clearance: ClearanceRequest, position: str, comments: str = "") -> ClearanceRequest:
+def record_position(
+    *, acting_user: Any, clearance: ClearanceRequest, position: str, comments: str = "", version: Any = None
+) -> ClearanceRequest:
+    """Record the office's position on the document's current version (`version`: the number the
+    officer read, refused if it is no longer current). A stale position may be given again."""
     if position not in [p.value for p in DECIDED]:
         raise InvalidInput(
             f"position must be one of {', '.join(p.value for p in DECIDED)}",
@@ -92,26 +98,38 @@ def record_position(*, acting_user: Any, clearance: ClearanceRequest, position: 
     if position in (Position.CLEAR_WITH_COMMENTS, Position.DO_NOT_CLEAR) and not comments.strip():
         raise InvalidInput("comments are required to clear with comments or not clear", field="comments")
     _may_respond(acting_user, clearance)
+    fresh = _reload(clearance)
+    if not fresh.is_open:
+        raise TransitionNotAllowed(
+            f"{fresh.office.code} has already answered ({fresh.get_position_display()}) on the current version",
+            current=fresh.position,
+        )
+    seen = versions.version_for_position(
+        subject_type=fresh.subject_type, subject_id=fresh.subject_id, seen=version, office=fresh.office.code
+    )
     now = clock.now()
     # Conditional update on the old state: of two concurrent answers exactly one wins.
-    updated = ClearanceRequest.objects.filter(pk=clearance.pk, position=Position.PENDING).update(
-        position=position, comments=comments, decided_by=acting_user, decided_at=now
-    )
+    updated = ClearanceRequest.objects.filter(
+        pk=fresh.pk, position=fresh.position, cleared_version_id=fresh.cleared_version_id
+    ).update(position=position, comments=comments, decided_by=acting_user, decided_at=now, cleared_version=seen)
     if not updated:
-        clearance.refresh_from_db()
-        raise TransitionNotAllowed(
-            f"{clearance.office.code} has already answered ({clearance.get_position_display()})",
-            current=clearance.position,
-        )
+        raise TransitionNotAllowed(f"{fresh.office.code}'s position changed meanwhile; reload", current=fresh.position)
+    PositionRecord.objects.create(clearance=fresh, position=position, comments=comments, version=seen, by=acting_user, at=now)
     clearance.refresh_from_db()
     record(
         actor=acting_user,
         action="clearance.position",
         obj=clearance,
-        before={"position": Position.PENDING},
-        after={"position": position, "comments": comments},
+        before={"position": fresh.position, "version": fresh.cleared_version.number if fresh.cleared_version else None},
+        after={"position": position, "comments": comments, "version": seen.number if seen else None},
     )
     return clearance
+
+
+def _reload(clearance: ClearanceRequest) -> ClearanceRequest:
+    from .selectors import with_version_state
+
+    return with_version_state(ClearanceRequest.objects.select_related("office")).get(pk=clearance.pk)
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -11,7 +13,7 @@ from secassist.accounts.permissions import capability
 from secassist.core import clock
 from secassist.core.errors import DomainError
 
-from . import selectors, services
+from . import selectors, services, versions
 from .models import DECIDED, Position
 
 
@@ -20,7 +22,7 @@ def clearance_list(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "mine")
     qs = selectors.visible_to(request.user)
     if scope == "mine":
-        qs = qs.filter(office_id=getattr(request.user, "office_id", None) or 0, position=Position.PENDING)
+        qs = qs.filter(selectors.open_q(), office_id=getattr(request.user, "office_id", None) or 0)
     elif scope == "overdue":
         qs = qs.filter(position=Position.PENDING, due_on__lt=clock.today())
     page = Paginator(qs.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
@@ -39,6 +41,7 @@ def clearance_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 clearance=clearance,
                 position=request.POST.get("position", ""),
                 comments=request.POST.get("comments", ""),
+                version=request.POST.get("version") or None,
             )
             messages.success(request, f"{clearance.office.code}'s position was recorded.")
             return redirect("clearances:detail", pk=clearance.pk)
@@ -52,6 +55,70 @@ def clearance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "positions": [(p.value, p.label) for p in DECIDED],
             "error": error,
             "can_respond": clearance.is_open and (request.user.role == "admin" or request.user.office_id == clearance.office_id),  # type: ignore[union-attr]
+            "document": versions.provider(clearance.subject_type),
+            "current_version": versions.versions_of(clearance.subject_type, clearance.subject_id).order_by("-number").first(),
+            "positions_given": clearance.positions.select_related("version", "by"),
         },
         status=422 if error else 200,
+    )
+
+
+def _document(request: HttpRequest, subject_type: str, subject_id: str) -> tuple[Any, Any]:
+    """(provider, subject) for a user; 404 for an unknown document type and for a record not theirs."""
+    doc = versions.provider(subject_type)
+    if doc is None:
+        raise Http404("no versioned document of that type")
+    return doc, doc.load(request.user, subject_id)
+
+
+@capability("view")
+def document_versions(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResponse:
+    """The version history of a cleared document, who cleared which version, and a diff of two versions."""
+    doc, subject = _document(request, subject_type, subject_id)
+    history = list(versions.versions_of(subject_type, subject_id).order_by("-number"))
+    clearances = list(selectors.for_subject(subject).exclude(position=Position.WITHDRAWN))
+    context: dict[str, Any] = {
+        "doc": doc,
+        "subject": subject,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "subject_url": doc.url(subject),
+        "history": [{"v": v, "hash_ok": versions.hash_ok(v)} for v in history],
+        "clearances": clearances,
+        "error": None,
+    }
+    old, new = request.GET.get("from", ""), request.GET.get("to", "")
+    if not old and not new and len(history) >= 2:
+        old, new = str(history[1].number), str(history[0].number)
+    if old and new:
+        try:
+            a = versions.get_version(subject_type, subject_id, old)
+            b = versions.get_version(subject_type, subject_id, new)
+            context.update(old=a, new=b, compared=True, diff=[d for d in versions.diff(a, b) if d.changed])
+        except DomainError as exc:
+            context["error"] = exc.message
+    return render(request, "clearances/versions.html", context, status=422 if context["error"] else 200)
+
+
+@capability("view")
+def document_version(request: HttpRequest, subject_type: str, subject_id: str, number: int) -> HttpResponse:
+    doc, subject = _document(request, subject_type, subject_id)
+    try:
+        version = versions.get_version(subject_type, subject_id, number)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    cleared = [c for c in selectors.for_subject(subject) if c.cleared_version_id == version.pk]
+    return render(
+        request,
+        "clearances/version.html",
+        {
+            "doc": doc,
+            "subject": subject,
+            "subject_url": doc.url(subject),
+            "version": version,
+            "hash_ok": versions.hash_ok(version),
+            "cleared": cleared,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+        },
     )

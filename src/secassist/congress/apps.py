@@ -15,11 +15,21 @@ class CongressConfig(AppConfig):
             HomePanel,
             Importer,
             ReferenceStep,
+            VersionedDocument,
             registry,
         )
 
-        from . import coverage, demo, exports, historical, integrations, loader, services, views
+        from . import coverage, demo, documents, exports, historical, integrations, loader, services, views
 
+        registry.add_versioned_document(
+            VersionedDocument(
+                "congress.package",
+                "CN text and transmittal letters",
+                documents.document_content,
+                views.load_for,
+                lambda package: f"/notifications/{package.pk}/",
+            )
+        )
         registry.provide("congress.obligation_gate", integrations.gate)
         registry.provide("congress.open_package", services.open_package)
         registry.provide("congress.clearance_for", integrations.clearance_for)

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from secassist.core.calendar import add_business_days
+from secassist.core.dates import add_days as total_add_days
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
 
@@ -40,18 +41,18 @@ def add_days(start: dt.date, days: int, basis: str = CALENDAR) -> dt.date:
         raise InvalidInput(
             f"day basis must be {CALENDAR} or {BUSINESS}", field="day_basis", value=basis, allowed=[CALENDAR, BUSINESS]
         )
-    return start + dt.timedelta(days=days)
+    return total_add_days(start, days)
 
 
 def subtract_days(end: dt.date, days: int, basis: str = CALENDAR) -> dt.date:
     """The latest date that is `days` days before `end` (business days counted backwards)."""
     if basis == CALENDAR:
-        return end - dt.timedelta(days=days)
+        return total_add_days(end, -days)
     from secassist.core.calendar import is_business_day
 
     day, remaining = end, days
-    while remaining:
-        day -= dt.timedelta(days=1)
+    while remaining and day > dt.date.min:
+        day = total_add_days(day, -1)
         if is_business_day(day):
             remaining -= 1
     return day
@@ -104,7 +105,7 @@ def fy_relative(spec: ClockSpec, fiscal_year: int) -> dt.date:
             value=spec.fy_anchor,
             allowed=["fy_start", "fy_end"],
         )
-    return anchor + dt.timedelta(days=spec.offset_days)
+    return total_add_days(anchor, spec.offset_days)
 
 
 def occurrences(spec: ClockSpec, start: dt.date, end: dt.date) -> list[dt.date]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from secassist.core import clock
+from secassist.core.dates import add_days
 
 from . import clocks, rules, selectors
 from .models import TRANSMITTED_STATUSES, ClockKind, Hold, Package, Status
@@ -240,10 +241,11 @@ def _packages_near(start: dt.date, end: dt.date, in_force: list[Any]) -> Any:
     """Only packages whose clocks can fall in the window: a wait ending in it, or an action or event
     within the longest clock (plus business-day slack) of it."""
     longest = max([r.days or 0 for r in in_force] + [r.emergency_days_after or 0 for r in in_force] + [0])
-    margin = dt.timedelta(days=2 * longest + 14)
+    margin = 2 * longest + 14
+    near = (add_days(start, -margin), add_days(end, margin))
     transmitted = Q(status__in=TRANSMITTED_STATUSES, wait_ends_on__range=(start, end))
     pending = Q(status__in=[Status.DRAFTING, Status.IN_CLEARANCE, Status.CLEARED]) & (
-        Q(action_on__range=(start - margin, end + margin)) | Q(event_on__range=(start - margin, end + margin))
+        Q(action_on__range=near) | Q(event_on__range=near)
     )
     return Package.objects.filter(transmitted | pending)
 

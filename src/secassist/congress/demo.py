@@ -59,6 +59,14 @@ PLAN: list[dict[str, Any]] = [
     },
     {"stage": "withdrawn", "account": "IMET", "iso3": "GEO", "rules": ["SFOPS7015"], "offices": ["EUR"]},
     {"stage": "drafting_dated", "account": "IMET", "iso3": "MNG", "rules": ["SFOPS7015", "FAA634A"], "action_in": 20},
+    # Cleared by both offices, then revised: both clearances are stale until they clear version 2 (ADR 0740).
+    {
+        "stage": "text_changed_after_clearance",
+        "account": "FMF",
+        "iso3": "TUN",
+        "rules": ["SFOPS7015", "FMF-HEADING", "FAA634A"],
+        "offices": ["DRL", "NEA"],
+    },
 ]
 
 
@@ -143,6 +151,8 @@ def _make(user: Any, item: dict[str, Any], title: str, fy: int) -> Package:
     if stage == "in_clearance":
         _clear_one(user, package, item["offices"][0])
         return package
+    if stage == "text_changed_after_clearance":
+        return _revise_after_clearance(user, package, item["offices"])
     for office in item["offices"]:
         _clear_one(user, package, office)
     workflow.transition(acting_user=user, package=package, action="clear")
@@ -167,6 +177,19 @@ def _make(user: Any, item: dict[str, Any], title: str, fy: int) -> Package:
         workflow.transition(acting_user=user, package=package, action="clear_to_obligate")
     package.refresh_from_db()
     return package
+
+
+def _revise_after_clearance(user: Any, package: Package, offices: list[str]) -> Package:
+    for office in offices:
+        _clear_one(user, package, office)
+    workflow.transition(acting_user=user, package=package, action="return", reason="demo: the purpose is revised after clearance")
+    services.update_package(
+        acting_user=user,
+        package=package,
+        purpose=package.purpose + "\nRevised after clearance: adds spare parts for the patrol boats (demo).",
+        change_note="demo: purpose revised after both offices cleared",
+    )
+    return workflow.transition(acting_user=user, package=package, action="submit", clearing_offices=offices)
 
 
 def _clear_one(user: Any, package: Package, office_code: str) -> None:

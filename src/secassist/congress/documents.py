@@ -9,7 +9,6 @@ build-templates`).
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from docx.shared import Pt
 
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
+from secassist.core.exports import docx_bytes, marking
 from secassist.core.money import fmt_money
 
 from .models import Package
@@ -40,41 +40,69 @@ def letter_template_path() -> Path:
     return template_dir() / "transmittal_template.docx"
 
 
-def context_for(package: Package) -> dict[str, str]:
+def document_content(package: Package) -> list[tuple[str, str, str]]:
+    """The CN's text as the clearing offices read it and as it is versioned (ADR 0740): every
+    field of the CN document and the transmittal letters that the drafter writes, nothing that
+    changes by itself (status, clocks, today's date)."""
+    bases = list(package.rules.all())
+    change = package.change_from_cbj
+    mde = "\n".join(
+        f"{i.get('item', '')}: {i.get('quantity', '')} (justified: {i.get('justified_quantity') or 'not justified'})"
+        for i in package.mde_items or []
+    )
+    return [
+        ("title", "Title", package.title),
+        ("recipient", "Country or region", package.recipient_name),
+        ("program", "Program", package.program),
+        ("implementing_agency", "Implementing agency", package.implementing_agency or "—"),
+        ("account", "Account", package.account.code if package.account else "—"),
+        ("account_name", "Account name", package.account.name if package.account else "—"),
+        ("authority", "Title 10 authority", package.authority.citation if package.authority else "—"),
+        ("fiscal_year", "Fiscal year of funds", f"FY{package.fiscal_year}"),
+        ("appropriation_fy", "Appropriation FY", f"FY{package.appropriation_fy}" if package.appropriation_fy else "—"),
+        ("public_law", "Public law", package.public_law or "—"),
+        ("amount", "Amount notified", fmt_money(package.amount)),
+        ("cbj_amount", "CBJ / 653(a) level", fmt_money(package.cbj_amount)),
+        (
+            "change_from_cbj",
+            "Change from the CBJ / 653(a) level",
+            "—" if change is None else ("+" if change > 0 else "") + fmt_money(change),
+        ),
+        ("bases", "Statutory basis", "; ".join(r.citation for r in bases) or "—"),
+        ("description", "Description", package.description or "—"),
+        ("purpose", "Purpose", package.purpose or "—"),
+        (
+            "emergency",
+            "Emergency",
+            ("Emergency notification (SFOPS §7015(e)): " + package.emergency_justification) if package.is_emergency else "",
+        ),
+        ("elements", "Statutory elements from the source record", _elements_text(package.elements) or "—"),
+        ("mde", "Major defense equipment", mde or "None"),
+        ("links", "Linked records", "; ".join(link.label for link in package.links.all()) or "—"),
+        ("allocations", "Linked allocations", "; ".join(str(a) for a in package.allocations.all()) or "—"),
+        ("classification", "Marking once transmitted", package.classification),
+    ]
+
+
+def context_for(package: Package, version: Any = None) -> dict[str, str]:
+    """The template values: the text of `version` (a DocumentVersion; the live record if None)
+    and the facts of the moment (status, dates, addressees, the handling marking)."""
+    content = version.content if version is not None else document_content(package)
     bases = list(package.rules.all())
     addressees = list(package.addressees.all()) or sorted({c for r in bases for c in r.committees.all()}, key=lambda c: c.code)
-    change = package.change_from_cbj
-    return {
-        "marking": package.marking,
-        "number": package.number,
-        "title": package.title,
-        "status": package.get_status_display(),
-        "recipient": package.recipient_name,
-        "program": package.program,
-        "implementing_agency": package.implementing_agency or "—",
-        "account": package.account.code if package.account else "—",
-        "account_name": package.account.name if package.account else "—",
-        "authority": package.authority.citation if package.authority else "—",
-        "fiscal_year": f"FY{package.fiscal_year}",
-        "appropriation_fy": f"FY{package.appropriation_fy}" if package.appropriation_fy else "—",
-        "public_law": package.public_law or "—",
-        "amount": fmt_money(package.amount),
-        "cbj_amount": fmt_money(package.cbj_amount),
-        "change_from_cbj": "—" if change is None else ("+" if change > 0 else "") + fmt_money(change),
-        "bases": "; ".join(r.citation for r in bases) or "—",
-        "addressees": "; ".join(c.name for c in addressees) or "—",
-        "transmitted_on": package.transmitted_on.isoformat() if package.transmitted_on else "not yet transmitted",
-        "wait_ends_on": package.wait_ends_on.isoformat() if package.wait_ends_on else "—",
-        "description": package.description or "—",
-        "purpose": package.purpose or "—",
-        "emergency": ("Emergency notification (SFOPS §7015(e)): " + package.emergency_justification)
-        if package.is_emergency
-        else "",
-        "links": "; ".join(link.label for link in package.links.all()) or "—",
-        "elements": _elements_text(package.elements) or "—",
-        "allocations": "; ".join(str(a) for a in package.allocations.all()) or "—",
-        "date": clock.today().isoformat(),
-    }
+    values = {key: text for key, _label, text in content}
+    values.update(
+        marking=marking(),
+        draft_note="" if package.transmitted_on else "Pre-decisional draft: not yet transmitted to Congress.",
+        number=package.number,
+        status=package.get_status_display(),
+        addressees="; ".join(c.name for c in addressees) or "—",
+        transmitted_on=package.transmitted_on.isoformat() if package.transmitted_on else "not yet transmitted",
+        wait_ends_on=package.wait_ends_on.isoformat() if package.wait_ends_on else "—",
+        date=clock.today().isoformat(),
+        version=f"version {version.number} ({version.content_hash[:12]})" if version is not None else "current draft (unsaved)",
+    )
+    return values
 
 
 def _elements_text(elements: dict[str, Any], indent: str = "") -> str:
@@ -157,21 +185,40 @@ def _fill(template: Path, values: dict[str, str], mde_items: list[dict[str, Any]
         for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
             for paragraph in _paragraphs(part):
                 _replace_in_paragraph(paragraph, values)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(doc)
 
 
-def cn_document(package: Package) -> bytes:
-    return _fill(cn_template_path(), context_for(package), package.mde_items or [])
+def cn_document(package: Package, version: Any = None) -> bytes:
+    """The CN document from `version` of its text (a DocumentVersion; the live record if None)."""
+    return _fill(cn_template_path(), context_for(package, version), package.mde_items or [])
 
 
-def transmittal_letter(package: Package, committee: Any) -> bytes:
-    values = context_for(package)
+LETTER_ROLES = ("chair", "ranking_member")
+
+
+def addressee(committee: Any, role: str) -> dict[str, str]:
+    """Who a letter is addressed to: the name the office keeps for the role, else the role title alone."""
+    if role not in LETTER_ROLES:
+        raise InvalidInput(f"to must be one of {', '.join(LETTER_ROLES)}", field="to", value=role, allowed=list(LETTER_ROLES))
+    title, name = committee.leader(role)
+    if not title:
+        raise InvalidInput(f"{committee.code} has no {role.replace('_', ' ')}", field="to", value=role, allowed=["chair"])
+    return {
+        "addressee_title": title,
+        "addressee_name": name,
+        "addressee_line": f"The Honorable {name}" if name else f"The {title}",
+        "salutation": f"Dear {title} {name.split()[-1]}:" if name else f"Dear {title}:",
+    }
+
+
+def transmittal_letter(package: Package, committee: Any, version: Any = None, role: str = "chair") -> bytes:
+    """The letter to one committee's chair (or ranking member), from `version` of the CN text."""
+    values = context_for(package, version)
     values.update(
         committee_code=committee.code,
         committee_name=committee.name,
         chamber="Senate" if committee.chamber == "senate" else "House of Representatives",
+        **addressee(committee, role),
     )
     return _fill(letter_template_path(), values)
 
@@ -190,6 +237,8 @@ def build_default_templates(directory: Path | None = None) -> list[Path]:
     doc.styles["Normal"].font.size = Pt(11)
     _marked(doc)
     doc.add_heading("Congressional Notification {{ number }}", level=1)
+    doc.add_paragraph("{{ draft_note }}")
+    doc.add_paragraph("Text: {{ version }}")
     doc.add_paragraph("{{ title }}")
     doc.add_paragraph("{{ emergency }}")
     table = doc.add_table(rows=0, cols=2)
@@ -237,12 +286,12 @@ def build_default_templates(directory: Path | None = None) -> list[Path]:
     for text in [
         "{{ date }}",
         "",
-        "The Honorable the Chair",
-        "{{ committee_name }}",
+        "{{ addressee_line }}",
+        "{{ addressee_title }}, {{ committee_name }}",
         "United States {{ chamber }}",
         "Washington, DC",
         "",
-        "Dear Chair:",
+        "{{ salutation }}",
         "Pursuant to {{ bases }}, the Department of State notifies the {{ committee_name }} of its intent to obligate "
         "{{ amount }} of {{ account }} funds ({{ fiscal_year }}) for {{ recipient }} ({{ program }}).",
         "The enclosed notification {{ number }}, \u201c{{ title }}\u201d, describes the program and its purpose.",

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from secassist.core import clock
+from secassist.core.dates import parse_date as core_parse_date
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import to_money
@@ -49,14 +50,7 @@ TEAMS = ("PM/SA-SAT", "PM/SA-T10", "PM/SA-DSP")
 
 
 def parse_date(value: Any, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"{field} must be a date YYYY-MM-DD", field=field, value=value) from None
+    return core_parse_date(value, field=field, required=False)
 
 
 def _lookup(model: Any, field: str, key: str, value: Any, hint: str) -> Any:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from secassist.core.dates import add_days
+
 from .deadlines import Item
 
 
@@ -53,7 +55,7 @@ def render(items: Iterable[Item], *, stamp: dt.datetime, base_url: str = "") -> 
             f"UID:{escape(item.uid)}",
             f"DTSTAMP:{dtstamp}",
             f"DTSTART;VALUE=DATE:{item.date.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(item.date + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{add_days(item.date, 1).strftime('%Y%m%d')}",
             f"SUMMARY:{escape(summary)}",
             f"DESCRIPTION:{escape(description)}",
             f"CATEGORIES:{escape(item.kind)}",

@@ -177,6 +177,14 @@ class Package(models.Model):
     )
     event_on = models.DateField(null=True, blank=True, help_text="for after-event notices: the waiver, use or event date")
     transmitted_on = models.DateField(null=True, blank=True)
+    transmitted_version = models.ForeignKey(
+        "clearances.DocumentVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the version of the text transmitted (frozen; the one the offices cleared)",
+    )
     addressees = models.ManyToManyField(Committee, blank=True, related_name="+")
     wait_days = models.PositiveSmallIntegerField(null=True, blank=True)
     wait_basis = models.CharField(max_length=10, choices=DayBasis.choices, blank=True)

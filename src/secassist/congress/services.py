@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 
 from secassist.accounts.access import require
 from secassist.audit.services import record
+from secassist.clearances import versions
 from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.reference.models import Committee, Office
@@ -64,12 +65,14 @@ def create_package(*, acting_user: Any, **fields: Any) -> Package:
         obj=package,
         after={**_snapshot(values), **{k: [o.pk for o in v] for k, v in m2m.items()}, "number": package.number},
     )
+    versions.save_version(acting_user=acting_user, subject=package, change_note="draft opened")
     return package
 
 
 @transaction.atomic
-def update_package(*, acting_user: Any, package: Package, **fields: Any) -> Package:
-    """Edit a draft. Once in clearance the text is frozen: return it to drafting to change it."""
+def update_package(*, acting_user: Any, package: Package, change_note: str = "", **fields: Any) -> Package:
+    """Edit a draft. Once in clearance the text is frozen: return it to drafting to change it.
+    A change of the text is kept as a new version; offices that cleared an earlier one become stale."""
     require(acting_user, "congress.edit")
     values, m2m = field_parser.clean(fields)
     for name in ("title", "program"):
@@ -97,6 +100,7 @@ def update_package(*, acting_user: Any, package: Package, **fields: Any) -> Pack
         before=before,
         after={**_snapshot(values), **{k: [o.pk for o in v] for k, v in m2m.items()}},
     )
+    versions.save_version(acting_user=acting_user, subject=package, change_note=change_note or "edited")
     return package
 
 
@@ -109,6 +113,7 @@ def add_link(*, acting_user: Any, package: Package, subject: models.Model, label
         package=package, subject_type=subject_type, subject_id=str(subject.pk), defaults={"label": (label or str(subject))[:300]}
     )
     record(actor=acting_user, action="congress.link", obj=package, after={"subject": f"{subject_type}:{subject.pk}"})
+    versions.save_version(acting_user=acting_user, subject=package, change_note=f"linked {link.label}"[:300])
     return link
 
 

@@ -16,7 +16,9 @@ from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.approvals import selectors as approval_selectors
 from secassist.clearances import selectors as clearance_selectors
+from secassist.clearances import versions as clearance_versions
 from secassist.core import clock
+from secassist.core.dates import parse_date
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import content_type
 from secassist.reference.models import Committee, Office
@@ -88,6 +90,19 @@ def _load(request: HttpRequest, pk: int) -> Package:
     return get_visible(
         selectors.visible_packages(request.user).prefetch_related("addressees", "allocations", "links", "attachments"), pk=pk
     )
+
+
+def load_for(user: Any, subject_id: str) -> Package:
+    """The package for a user (404 for missing and not-yours): the versioned-document loader."""
+    return get_visible(selectors.visible_packages(user), pk=int(subject_id) if str(subject_id).isdigit() else 0)
+
+
+def _version(package: Package, request: HttpRequest) -> Any:
+    """?version=N: the document from that saved version of the text (default: the live record)."""
+    number = request.GET.get("version", "").strip()
+    if not number:
+        return None
+    return clearance_versions.get_version("congress.package", str(package.pk), number)
 
 
 @capability("view")
@@ -224,6 +239,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "restrictions": verdicts.verdict_for(package, on_date=today),
         "actions": workflow.available_actions(package),
         "clearances": clearance_selectors.for_subject(package),
+        "text_version": clearance_versions.latest(package),
         "holds": [{"h": h, "days_held": ((h.lifted_on or today) - h.placed_on).days} for h in holds],
         "history": package.history.select_related("by"),
         "can_edit": has_capability(request.user, "congress.edit"),
@@ -406,7 +422,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 @capability("view")
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     package = _load(request, pk)
-    response = HttpResponse(documents.cn_document(package), content_type=DOCX)
+    try:
+        data = documents.cn_document(package, _version(package, request))
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{package.number}.docx"'
     return response
 
@@ -415,18 +435,23 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 def letter(request: HttpRequest, pk: int, committee: str) -> HttpResponse:
     package = _load(request, pk)
     comm = get_visible(Committee.objects.all(), code=committee)
-    response = HttpResponse(documents.transmittal_letter(package, comm), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{package.number}-{comm.code}-letter.docx"'
+    role = request.GET.get("to", "chair")
+    try:
+        data = documents.transmittal_letter(package, comm, _version(package, request), role=role)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{package.number}-{comm.code}-{role}-letter.docx"'
     return response
 
 
 def _calendar_window(request: HttpRequest) -> tuple[dt.date, dt.date, str | None]:
     today = clock.today()
     try:
-        start = dt.date.fromisoformat(request.GET["from"]) if request.GET.get("from") else today - dt.timedelta(days=30)
-        end = dt.date.fromisoformat(request.GET["to"]) if request.GET.get("to") else today + dt.timedelta(days=120)
-    except ValueError:
-        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "from and to must be dates YYYY-MM-DD"
+        start = parse_date(request.GET.get("from"), field="from", required=False) or today - dt.timedelta(days=30)
+        end = parse_date(request.GET.get("to"), field="to", required=False) or today + dt.timedelta(days=120)
+    except InvalidInput as exc:
+        return today - dt.timedelta(days=30), today + dt.timedelta(days=120), exc.message
     if end < start or (end - start).days > 3 * 366:
         return today - dt.timedelta(days=30), today + dt.timedelta(days=120), "to must be after from, at most three years later"
     return start, end, None

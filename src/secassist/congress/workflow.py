@@ -19,6 +19,7 @@ from secassist.accounts.access import require
 from secassist.audit.services import record
 from secassist.clearances import selectors as clearance_selectors
 from secassist.clearances import services as clearance_services
+from secassist.clearances import versions as clearance_versions
 from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.reference.models import Committee, Office
@@ -103,10 +104,13 @@ def _guard_clear(package: Package, params: dict[str, Any], user: Any) -> dict[st
         raise RuleViolation(
             f"{package.number} cannot be marked cleared: {'; '.join(parts)}", code="CN-020", pending=pending, not_cleared=refused
         )
+    clearance_versions.require_current_clearances(package, act=f"mark {package.number} cleared")
     return {}
 
 
 def _guard_transmit(package: Package, params: dict[str, Any], user: Any) -> dict[str, Any]:
+    # The text transmitted must be the text every office cleared (ADR 0740): refuse a stale clearance.
+    clearance_versions.require_current_clearances(package, act=f"transmit {package.number}")
     today = clock.today()
     sent = parse_date(params.get("transmitted_on"), "transmitted_on") or today
     if sent > today:
@@ -134,7 +138,12 @@ def _guard_transmit(package: Package, params: dict[str, Any], user: Any) -> dict
             value=unknown,
             allowed=list(Committee.objects.values_list("code", flat=True)),
         )
-    return {"transmitted_on": sent, "_addressees": committees, **_waiting(package, sent, bases)}
+    frozen = clearance_versions.latest(package)
+    waiting = _waiting(package, sent, bases)
+    waiting.setdefault("_data", {}).update(
+        version=frozen.number if frozen else None, sha256=frozen.content_hash if frozen else None
+    )
+    return {"transmitted_on": sent, "transmitted_version": frozen, "_addressees": committees, **waiting}
 
 
 def _waiting(package: Package, sent: dt.date, bases: list[Any]) -> dict[str, Any]:
@@ -319,7 +328,7 @@ def transition(*, acting_user: Any, package: Package, action: str, note: str = "
     package.refresh_from_db()
     _after(package, action, extra, acting_user)
     reason = extra.get("_reason", "")
-    data = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in updates.items()}
+    data = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in updates.items() if k != "transmitted_version"}
     data.update(extra.get("_data", {}))
     PackageHistory.objects.create(
         package=package,

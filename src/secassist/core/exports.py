@@ -1,4 +1,13 @@
-"""The one way to write a spreadsheet: CSV and XLSX with formula injection neutralised.
+"""The one way to write a document users download: CSV and XLSX with formula injection
+neutralised, and every DOCX, XLSX, PDF and report CSV carrying the handling marking.
+
+Markings (ADR 0741): `marking()` is the configured `SECASSIST_MARKING` (CUI by default) and the only
+banner a generated file carries — `mark_docx(doc)` puts it in every header and footer of a Word
+document, `mark_workbook(wb)` in every sheet's printed header and footer (applied by `xlsx_bytes`
+itself, so no workbook leaves unmarked), `MarkedPDF` prints it at the top and foot of every page,
+and `marked_csv_bytes` ends a report CSV (the 653(a) and oversight reports, which already close with
+`# note` lines) with a `# <marking>` line. Data CSVs (`table_bytes`, `write_table`, `write_csv`) stay
+plain rows a program can read back: a marking line there would be read as data.
 
 A cell whose text begins with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel,
 LibreOffice and Sheets (OWASP "CSV injection"). Every export goes through this module:
@@ -24,6 +33,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
+from fpdf import FPDF
 from openpyxl import Workbook
 
 from .errors import InvalidInput
@@ -72,6 +83,92 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def marking() -> str:
+    """The handling marking every generated document carries (settings.SECASSIST_MARKING)."""
+    return str(getattr(settings, "SECASSIST_MARKING", "") or "CUI").strip() or "CUI"
+
+
+def marking_line() -> list[str]:
+    """The last line of a marked CSV: a comment row a reader can tell from data."""
+    return [f"# {marking()}"]
+
+
+def marked_csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    return csv_bytes([*rows, marking_line()])
+
+
+def mark_docx(doc: Any) -> Any:
+    """Put the marking, centred and bold, at the top of every header and footer of every section
+    (first-page and even-page variants too); an existing `{{ marking }}` placeholder is replaced."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    text = marking()
+    for section in doc.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
+            part.is_linked_to_previous = False
+            paragraphs = [p for p in part.paragraphs if "{{ marking }}" in p.text or p.text.strip() == text]
+            paragraph = paragraphs[0] if paragraphs else part.paragraphs[0]
+            if paragraph.text.strip() and not paragraphs:
+                paragraph = paragraph.insert_paragraph_before("")
+            for run in paragraph.runs:
+                run.text = ""
+            run = paragraph.add_run(text)
+            run.bold = True
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return doc
+
+
+def docx_bytes(doc: Any) -> bytes:
+    """Save a Word document, marked (the one way a DOCX leaves the product)."""
+    mark_docx(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def mark_workbook(wb: Workbook) -> Workbook:
+    """The marking in the centre of every sheet's printed header and footer (all page variants)."""
+    text = marking()
+    for ws in wb.worksheets:
+        for hf in (ws.oddHeader, ws.evenHeader, ws.firstHeader, ws.oddFooter, ws.evenFooter, ws.firstFooter):
+            if hf is not None:
+                hf.center.text = text
+    return wb
+
+
+class MarkedPDF(FPDF):
+    """fpdf2 document whose every page starts and ends with the marking."""
+
+    def header(self) -> None:
+        self.set_font("Helvetica", "B", 9)
+        self.cell(0, 5, pdf_text(marking()), align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "B", 9)
+        self.cell(0, 5, pdf_text(f"{marking()}  -  page {self.page_no()}"), align="C")
+
+
+def pdf_text(text: Any) -> str:
+    """The core PDF fonts are Latin-1: replace what they cannot print instead of failing."""
+    return (
+        str(text)
+        .replace("\u2014", "-")
+        .replace("\u2013", "-")
+        .replace("\u00a7", "Sec. ")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
+
+
 def neutralise_workbook(wb: Workbook) -> int:
     """Make every formula-like text cell of every sheet literal text; returns how many were changed."""
     changed = 0
@@ -88,15 +185,9 @@ def neutralise_workbook(wb: Workbook) -> int:
 
 def xlsx_bytes(wb: Workbook) -> bytes:
     neutralise_workbook(wb)
+    mark_workbook(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
-
-
-def docx_bytes(document: Any) -> bytes:
-    """A python-docx Document as bytes (Word does not evaluate cell text as formulas: nothing to neutralise)."""
-    buffer = io.BytesIO()
-    document.save(buffer)
     return buffer.getvalue()
 
 

@@ -6,7 +6,8 @@ wherever it is typed.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from .errors import InvalidInput
 
@@ -16,32 +17,63 @@ DECIMAL_PLACES = 2
 MAX_AMOUNT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES) - CENT
 
 
-def to_money(value: object, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
-    """Parse a user-supplied amount; refuse floats' surprises, blanks, and silent rounding."""
+# Digits, an optional point and at most two decimals, an optional leading minus: nothing else. A
+# thousands separator, a currency sign, blanks around the number, an exponent, NaN or Infinity are
+# refused with a message, never normalised silently (issue #12 item 8): "1,000" could be one
+# thousand or one (a European decimal comma), and "  12 " pasted from a sheet may have lost digits.
+AMOUNT_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
+AMOUNT_EXAMPLE = "1250000.00"
+
+
+def _refuse(field: str, why: str, value: object) -> InvalidInput:
+    return InvalidInput(
+        f"{field} {why}; write dollars and cents as digits with an optional point, e.g. {AMOUNT_EXAMPLE}",
+        field=field,
+        value=str(value)[:40],
+        allowed=f"-?digits(.cc), at most {MAX_DIGITS - DECIMAL_PLACES} digits before the point",
+    )
+
+
+def _as_text(value: object, field: str) -> str:
+    if isinstance(value, bool) or value is None:
+        raise _refuse(field, "must be an amount", value)
+    if isinstance(value, int):
+        if abs(value) > MAX_AMOUNT:  # before str(): a 5,000-digit int would not even convert
+            raise _refuse(field, f"is larger than {MAX_AMOUNT}", "(a very large integer)")
+        return str(value)
     if isinstance(value, float):
-        value = repr(value)
+        return repr(value)  # 1e+30, nan and inf then fail the pattern like their text forms
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _refuse(field, "must be a finite number", value)
+        if abs(value) > MAX_AMOUNT:
+            raise _refuse(field, f"is larger than {MAX_AMOUNT}", value)
+        if value != value.quantize(CENT):
+            raise _refuse(field, "has more than two decimal places; amounts are in dollars and cents", value)
+        return format(value.quantize(CENT), "f")
     if isinstance(value, str):
-        value = value.strip().replace(",", "").replace("$", "")
-    try:
-        amount = Decimal(value)  # type: ignore[arg-type]
-    except (InvalidOperation, TypeError, ValueError):
-        raise InvalidInput(
-            f"{field} must be a decimal number of dollars, e.g. 1250000.00",
-            field=field,
-            value=value,
-        ) from None
-    if not amount.is_finite():
-        raise InvalidInput(f"{field} must be a finite number", field=field, value=str(value))
+        return value
+    raise _refuse(field, "must be an amount", value)
+
+
+def to_money(value: object, *, field: str = "amount", allow_negative: bool = False, allow_zero: bool = True) -> Decimal:
+    """Parse a user-supplied amount strictly: what is typed is what is stored, or a clear refusal."""
+    text = _as_text(value, field)
+    if text != text.strip():
+        raise _refuse(field, "has blanks around the number", value)
+    if not AMOUNT_PATTERN.fullmatch(text):
+        if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text):
+            raise _refuse(field, "has more than two decimal places; amounts are in dollars and cents", value)
+        raise _refuse(field, "must be a decimal number of dollars (no commas, currency signs, exponents or blanks)", value)
+    amount = Decimal(text)
     if abs(amount) > MAX_AMOUNT:
-        raise InvalidInput(f"{field} is larger than {MAX_AMOUNT}", field=field, value=str(value))
-    if amount != amount.quantize(CENT):
-        raise InvalidInput(
-            f"{field} has more than two decimal places; amounts are in dollars and cents",
-            field=field,
-            value=str(value),
-        )
+        raise _refuse(field, f"is larger than {MAX_AMOUNT}", value)
+    if text.startswith("-") and amount == 0:
+        raise _refuse(field, "is a negative zero", value)
     if amount < 0 and not allow_negative:
-        raise InvalidInput(f"{field} must not be negative", field=field, value=str(value))
+        raise _refuse(field, "must not be negative", value)
+    if amount == 0 and not allow_zero:
+        raise _refuse(field, "must be more than zero", value)
     return amount.quantize(CENT)
 
 

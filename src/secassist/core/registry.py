@@ -87,6 +87,24 @@ class ApprovalAct:
     default_threshold: Any = None  # Decimal: below it the act needs no approval (None: always)
 
 
+@dataclass(frozen=True)
+class VersionedDocument:
+    """A document that offices clear, kept as immutable versions by `clearances.versions` (ADR 0740).
+
+    `subject_type` is "app_label.model_name" of the record the clearances are asked on.
+    `snapshot(subject)` returns the document's text as `[(key, label, text), ...]` in document order:
+    everything the clearing offices read, nothing that changes by itself (status, today's date).
+    `load(user, subject_id)` returns the record for a user (raising Http404 for missing and not-yours),
+    `url(subject)` the record's page. `label` names the document ("CN text and transmittal letters").
+    """
+
+    subject_type: str
+    label: str
+    snapshot: Callable[[Any], list[tuple[str, str, str]]]
+    load: Callable[[Any, str], Any]
+    url: Callable[[Any], str]
+
+
 @dataclass
 class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
@@ -99,6 +117,7 @@ class Registry:
     services: dict[str, Callable[..., Any]] = field(default_factory=dict)
     periodic_jobs: list[PeriodicJob] = field(default_factory=list)
     approval_acts: dict[str, ApprovalAct] = field(default_factory=dict)
+    versioned_documents: dict[str, VersionedDocument] = field(default_factory=dict)
 
     def add_importer(self, importer: Importer) -> None:
         self.importers[importer.kind] = importer
@@ -137,6 +156,9 @@ class Registry:
 
     def add_approval_act(self, act: ApprovalAct) -> None:
         self.approval_acts[act.act] = act
+
+    def add_versioned_document(self, document: VersionedDocument) -> None:
+        self.versioned_documents[document.subject_type] = document
 
     def provide(self, name: str, fn: Callable[..., Any]) -> None:
         """A higher app offers a service a lower or sibling app may call (see docs/DEVELOPING.md)."""

@@ -108,6 +108,8 @@ class ClearanceOut(Schema):
     comments: str
     due_on: dt.date
     decided_by: str | None
+    cleared_version: int | None
+    stale: bool
 
 
 def package_out(p: DeterminationPackage) -> dict[str, Any]:
@@ -244,6 +246,8 @@ def list_clearances(request: HttpRequest, package_id: int) -> list[dict[str, Any
             "comments": c.comments,
             "due_on": c.due_on,
             "decided_by": c.decided_by.username if c.decided_by else None,
+            "cleared_version": c.cleared_version.number if c.cleared_version else None,
+            "stale": c.is_stale,
         }
         for c in clearance_selectors.for_subject(p)
     ]

@@ -11,9 +11,9 @@ class DeterminationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import ApprovalAct, DemoStep, HomePanel, ReferenceStep, registry
+        from secassist.core.registry import ApprovalAct, DemoStep, HomePanel, ReferenceStep, VersionedDocument, registry
 
-        from . import demo, services
+        from . import access, demo, services
         from .loader import load_reference_step
 
         # Cited statutory dates, notice clocks and routing: product data every install needs (after
@@ -28,6 +28,15 @@ class DeterminationsConfig(AppConfig):
                 services.approve_register,
                 on_return=services.return_register,
                 current_version=services.current_register_version,
+            )
+        )
+        registry.add_versioned_document(
+            VersionedDocument(
+                "determinations.determinationpackage",
+                "Determination package and justification",
+                services.document_content,
+                access.package,
+                lambda package: f"/api/v1/determinations/{package.pk}",
             )
         )
         registry.add_home_panel(HomePanel("determinations-due", 210, "determinations/_home_panel.html", home_panel))

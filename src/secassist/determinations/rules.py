@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from secassist.core.dates import add_days
+
 CLEARED = frozenset({"clear", "clear_with_comments"})
 
 
@@ -102,14 +104,14 @@ def notice_clock(
     - with (TVPA, drug majors): the determination is itself the report; due on the signature date.
     """
     if direction == "before":
-        effective = max(signed_on, sent_on + dt.timedelta(days=days)) if (signed_on and sent_on) else None
+        effective = max(signed_on, add_days(sent_on, days)) if (signed_on and sent_on) else None
         if sent_on is None:
             return Clock(direction, days, citation, signed_on, None, None, None, None, "not_started")
         state = "waiting_effect" if effective and today < effective else "sent"
         return Clock(direction, days, citation, signed_on, sent_on, None, effective, None, state)
     if signed_on is None:
         return Clock(direction, days, citation, None, sent_on, None, None, None, "not_started")
-    due = signed_on + dt.timedelta(days=days if direction == "after" else 0)
+    due = add_days(signed_on, days if direction == "after" else 0)
     if sent_on is not None:
         state = "sent" if sent_on <= due else "sent_late"
         return Clock(direction, days, citation, signed_on, sent_on, due, signed_on, None, state)
@@ -163,9 +165,9 @@ def statutory_window(item: TypeView, year: int, fixed: Mapping[str, TypeView]) -
         if anchor is None:
             return None
         base = anchor[1]
-        return base + dt.timedelta(days=item.offset_min_days or 0), base + dt.timedelta(days=item.offset_max_days or 0)
+        return add_days(base, item.offset_min_days or 0), add_days(base, item.offset_max_days or 0)
     return None
 
 
 def reminder_dates(due_on: dt.date, reminder_days: Iterable[int]) -> list[dt.date]:
-    return sorted(due_on - dt.timedelta(days=d) for d in reminder_days)
+    return sorted(add_days(due_on, -d) for d in reminder_days)

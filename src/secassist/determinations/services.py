@@ -12,9 +12,12 @@ from django.db.models import Max
 from secassist.accounts.access import require
 from secassist.approvals import services as approval_services
 from secassist.audit.services import record
+from secassist.clearances import selectors as clearance_selectors
 from secassist.clearances import services as clearance_services
-from secassist.clearances.models import ClearanceRequest, Position
+from secassist.clearances import versions as document_versions
+from secassist.clearances.models import Position
 from secassist.core import clock
+from secassist.core.dates import parse_date
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.core.fiscal import FiscalYear
 from secassist.reference.models import Country, Office
@@ -47,12 +50,9 @@ def _url(value: Any, field: str) -> str:
 
 
 def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InvalidInput(f"{field} must be a date (YYYY-MM-DD)", field=field, value=value) from exc
+    day = parse_date(value, field=field)
+    assert day is not None  # required=True: parse_date raised on a blank
+    return day
 
 
 def _dtype(key: str) -> DeterminationType:
@@ -191,7 +191,27 @@ def add_version(*, acting_user: Any, package: DeterminationPackage, text: str, c
         obj=package,
         after={"version": number, "change_note": version.change_note, "chars": len(body)},
     )
+    # The cleared document is versioned too (ADR 0740): offices that cleared an earlier text become stale.
+    document_versions.save_version(
+        acting_user=acting_user, subject=package, change_note=version.change_note or f"justification v{number}"
+    )
     return version
+
+
+def document_content(package: DeterminationPackage) -> list[tuple[str, str, str]]:
+    """What the clearing offices clear: the package's terms and its latest justification."""
+    latest = package.versions.order_by("-number").first()
+    return [
+        ("title", "Title", package.title),
+        ("type", "Determination", package.dtype.title),
+        ("restriction", "Restriction", f"{package.restriction.citation}"),
+        ("country", "Country", package.country.name),
+        ("fiscal_year", "Fiscal year", f"FY{package.fiscal_year}"),
+        ("kind", "Kind", package.get_kind_display()),
+        ("scope", "Scope", package.scope_label + (f" — {package.scope_text}" if package.scope_text else "")),
+        ("justification_version", "Justification version", f"v{latest.number}" if latest else "none written"),
+        ("justification", "Justification", latest.text if latest else ""),
+    ]
 
 
 # ---- routing and guards ---------------------------------------------------------------------------
@@ -211,13 +231,9 @@ def required_offices(package: DeterminationPackage) -> list[tuple[Office, str]]:
 
 
 def positions(package: DeterminationPackage) -> dict[str, str]:
-    subject_type, subject_id = clearance_services.subject_key(package)
-    rows = (
-        ClearanceRequest.objects.filter(subject_type=subject_type, subject_id=subject_id)
-        .exclude(position=Position.WITHDRAWN)
-        .values_list("office__code", "position")
-    )
-    return dict(rows)
+    """Each asked office's position; "stale" where it was given on an older version of the text."""
+    rows = clearance_selectors.for_subject(package).exclude(position=Position.WITHDRAWN)
+    return {r.office.code: "stale" if r.is_stale else r.position for r in rows}
 
 
 def clearance_gap(package: DeterminationPackage) -> rules.Result | None:
@@ -230,6 +246,7 @@ def guard_submit(package: DeterminationPackage) -> None:
 
 
 def guard_cleared(package: DeterminationPackage) -> None:
+    document_versions.require_current_clearances(package, act=f"clear or sign {package.number}")
     gap = clearance_gap(package)
     if gap:
         raise RuleViolation(gap.message, code=gap.code, citation=gap.citation, **gap.data)

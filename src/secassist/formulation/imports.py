@@ -9,17 +9,17 @@ the first 10 rows, so a marking line may sit above it):
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import DomainError, ImportRejected
 from secassist.core.exports import xlsx_bytes
+from secassist.core.uploads import open_xlsx, xlsx_rows
 
 from . import services
 from .models import RequestImport, RequestStage
@@ -31,11 +31,9 @@ MAX_PROBLEMS = 200
 
 
 def _rows(data: bytes, name: str) -> tuple[int, list[str], list[tuple[int, tuple[Any, ...]]]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-        raise ImportRejected(f"{name} is not a readable XLSX workbook ({exc.__class__.__name__})", problems=[]) from exc
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book = open_xlsx(data, name=name)  # zip-bomb and size checks, then read-only streaming (ADR 0811)
+    sheet = book.worksheets[0]
+    rows = [values for _, values in xlsx_rows(sheet, max_rows=MAX_ROWS + 11, max_columns=len(COLUMNS) + 10, name=name)]
     for index, row in enumerate(rows[:10]):
         if row and str(row[0] or "").strip().lower() == "recipient":
             header = [str(h or "").strip().lower() for h in row]

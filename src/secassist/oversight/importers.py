@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from openpyxl import load_workbook
 
 from secassist.accounts.access import require
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import Conflict, DomainError, ImportRejected
+from secassist.core.uploads import open_xlsx, xlsx_rows
 
 from . import programs, services
 from .models import DeliveryImport
@@ -36,14 +36,11 @@ def read_table(name: str, data: bytes) -> list[dict[str, str]]:
     if len(data) > MAX_BYTES:
         raise ImportRejected(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB", path=name)
     if name.lower().endswith(".xlsx"):
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ImportRejected(f"{name}: not a readable XLSX workbook", path=name) from None
+        wb = open_xlsx(data, name=name)  # zip-bomb and size checks, then read-only streaming
         ws = wb.worksheets[0]
         values = [
             ["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in row]
-            for row in ws.iter_rows(values_only=True)
+            for _, row in xlsx_rows(ws, max_rows=MAX_ROWS + 2, max_columns=len(COLUMNS) + 10, name=name)
         ]
         wb.close()
     elif name.lower().endswith(".csv"):

@@ -14,13 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
-from secassist.core.exports import csv_bytes, sheet_title, xlsx_bytes
+from secassist.core.exports import MarkedPDF, marked_csv_bytes, sheet_title, xlsx_bytes
 from secassist.core.money import fmt_money
 
 from . import programs, rules, selectors
@@ -71,7 +70,7 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_csv(sheet: Sheet) -> bytes:
-    return csv_bytes([sheet.headers, *sheet.rows, *([f"# {note}"] for note in sheet.notes)])
+    return marked_csv_bytes([sheet.headers, *sheet.rows, *([f"# {note}"] for note in sheet.notes)])
 
 
 def _latin(text: Any) -> str:
@@ -91,7 +90,7 @@ def _pdf_value(v: Any) -> str:
 
 def to_pdf(report: Report, widths: dict[str, list[float]]) -> bytes:
     """A landscape Letter PDF: title, notes, then each sheet as a table (columns as `widths` selects)."""
-    pdf = FPDF(orientation="L", unit="mm", format="Letter")
+    pdf = MarkedPDF(orientation="L", unit="mm", format="Letter")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_title(_latin(report.title))

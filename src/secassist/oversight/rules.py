@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from secassist.core.dates import add_days
 from secassist.core.money import fmt_money
 
 ZERO = Decimal("0.00")
@@ -325,7 +326,7 @@ class IndicatorView:
 
 def next_report_due(ind: IndicatorView) -> dt.date:
     last = max((on for on, _ in ind.values), default=ind.baseline_on)
-    return last + dt.timedelta(days=ind.report_every_days)
+    return add_days(last, ind.report_every_days)
 
 
 def target_due(ind: IndicatorView, on: dt.date) -> tuple[dt.date, Decimal] | None:

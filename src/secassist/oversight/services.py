@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from secassist.accounts.access import require
 from secassist.audit.services import record
 from secassist.core import clock
+from secassist.core.dates import parse_date
 from secassist.core.errors import Conflict, InvalidInput
 from secassist.core.money import to_money
 from secassist.core.safe_url import clean_url
@@ -59,20 +60,22 @@ def day(value: Any, field: str, *, past_only: bool = False) -> dt.date:
     return out
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February (replace() alone would raise)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def optional_day(value: Any, field: str, *, past_only: bool = False, required: bool = False) -> dt.date | None:
     if value in (None, ""):
         if required:
             raise InvalidInput(f"{field} is required (YYYY-MM-DD)", field=field)
         return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise InvalidInput(f"{field} must be a date YYYY-MM-DD", field=field, value=str(value)) from None
+    value = parse_date(value, field=field)
     today = clock.today()
-    latest = today if past_only else today.replace(year=today.year + HORIZON_YEARS)
+    latest = today if past_only else _years_after(today, HORIZON_YEARS)
     if not EARLIEST <= value <= latest:
         raise InvalidInput(
             f"{field} must be between {EARLIEST:%Y-%m-%d} and {latest:%Y-%m-%d}"

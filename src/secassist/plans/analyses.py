@@ -16,8 +16,10 @@ from django.db.models import Max
 
 from secassist.accounts.access import require
 from secassist.audit.services import record
+from secassist.clearances import selectors as clearance_selectors
 from secassist.clearances import services as clearance_services
-from secassist.clearances.models import ClearanceRequest, Position
+from secassist.clearances import versions as document_versions
+from secassist.clearances.models import Position
 from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 
@@ -115,16 +117,28 @@ def add_version(*, acting_user: Any, analysis: AnalysisProduct, text: str, chang
         analysis=analysis, number=number, text=body, change_note=note, created_by=acting_user, created_at=clock.now()
     )
     record(actor=acting_user, action="plans.analysis.version", obj=analysis, after={"version": number, "change_note": note})
+    # Versioned for clearance too (ADR 0740): offices that cleared an earlier text become stale.
+    document_versions.save_version(acting_user=acting_user, subject=analysis, change_note=note or f"text v{number}")
     return version
 
 
+def document_content(analysis: AnalysisProduct) -> list[tuple[str, str, str]]:
+    """What the clearing offices clear: the product's framing and its latest text."""
+    latest = analysis.versions.order_by("-number").first()
+    return [
+        ("kind", "Kind", analysis.get_kind_display()),
+        ("title", "Title", analysis.title),
+        ("issue", "Issue", analysis.issue),
+        ("addressee", "For", analysis.addressee),
+        ("text_version", "Text version", f"v{latest.number}" if latest else "none written"),
+        ("text", "Text", latest.text if latest else ""),
+    ]
+
+
 def positions(analysis: AnalysisProduct) -> dict[str, str]:
-    subject_type, subject_id = clearance_services.subject_key(analysis)
-    return dict(
-        ClearanceRequest.objects.filter(subject_type=subject_type, subject_id=subject_id)
-        .exclude(position=Position.WITHDRAWN)
-        .values_list("office__code", "position")
-    )
+    """Each asked office's position; "stale" where it was given on an older version of the text."""
+    rows = clearance_selectors.for_subject(analysis).exclude(position=Position.WITHDRAWN)
+    return {r.office.code: "stale" if r.is_stale else r.position for r in rows}
 
 
 def _guard_submit(analysis: AnalysisProduct) -> None:
@@ -135,6 +149,7 @@ def _guard_submit(analysis: AnalysisProduct) -> None:
 
 
 def _guard_cleared(analysis: AnalysisProduct) -> None:
+    document_versions.require_current_clearances(analysis, act="mark the analysis cleared")
     asked = positions(analysis)
     required = list(analysis.clearing_offices.values_list("code", flat=True))
     outstanding = {c: asked.get(c, "not asked") for c in required if asked.get(c) not in CLEARED_POSITIONS}
@@ -250,3 +265,12 @@ def deliver(
     _move(acting_user, analysis, "deliver", A.DELIVERED, "", fields)
     analysis.refresh_from_db()
     return analysis
+
+
+def load_for(user: Any, subject_id: str) -> AnalysisProduct:
+    """The analysis for a user (404 for missing and not-yours): the versioned-document loader."""
+    from secassist.accounts.access import get_visible
+
+    from .selectors import analyses
+
+    return get_visible(analyses(user), pk=int(subject_id) if str(subject_id).isdigit() else 0)

@@ -476,10 +476,10 @@ def list_comments(request: HttpRequest, tasker_id: int) -> list[dict[str, Any]]:
     "/plans/taskers/{tasker_id}/comments", response={201: CommentOut}, summary="Enter a comment for an office (plans.comment)"
 )
 def add_comment(request: HttpRequest, tasker_id: int, payload: CommentIn) -> Status[dict[str, Any]]:
-    tasker = access.tasker(request.user, tasker_id)
+    tasker = access.tasker(request.user, tasker_id)  # 404 for a tasker this user may not see
+    require(request.user, "plans.comment")  # then the role, then the fields: a viewer learns nothing from validation
     data = payload.dict()
-    code = data.pop("office")
-    office = services.offices_from([code], "office")[0]
+    office = services.office_from(data.pop("office"), "office")
     return Status(201, _comment(services.add_comment(acting_user=request.user, tasker=tasker, office=office, **data)))
 
 

@@ -7,9 +7,27 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, Importer, registry
+        from secassist.core.registry import (
+            CountrySection,
+            DemoStep,
+            HomeCount,
+            HomePanel,
+            Importer,
+            VersionedDocument,
+            registry,
+        )
 
-        from . import cycles_demo, demo, documents, integration
+        from . import analyses, cycles_demo, demo, documents, integration
+
+        registry.add_versioned_document(
+            VersionedDocument(
+                "plans.analysisproduct",
+                "Analysis product",
+                analyses.document_content,
+                analyses.load_for,
+                lambda analysis: f"/api/v1/plans/analyses/{analysis.pk}",
+            )
+        )
 
         registry.add_importer(
             Importer(

@@ -11,14 +11,12 @@ above it. Adjudication and DoD response are ignored on import (they are DoD's co
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -26,7 +24,8 @@ from secassist.accounts.roles import has_capability
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import AccessDenied, ImportRejected, InvalidInput, NotFound, RuleViolation
-from secassist.core.exports import format_of, write_workbook, xlsx_bytes
+from secassist.core.exports import docx_bytes, format_of, marking, write_workbook, xlsx_bytes
+from secassist.core.uploads import Upload, open_xlsx, read_upload, xlsx_rows
 from secassist.reference.models import Office
 
 from . import rules, services
@@ -61,7 +60,7 @@ COLUMN_LETTERS = "ABCDEFGHIJK"
 
 
 def file_marking() -> str:
-    return f"{settings.SECASSIST_MARKING} — contains no classified information"
+    return f"{marking()} — contains no classified information"
 
 
 def matrix_workbook(tasker: Tasker, *, consolidated: bool = True, office: Office | None = None) -> Workbook:
@@ -137,9 +136,6 @@ def memo_bytes(tasker: Tasker) -> bytes:
     live = list(Comment.objects.filter(tasker=tasker, merged_into__isnull=True).select_related("office").order_by("number"))
     offices = sorted(tasker.offices.values_list("code", flat=True))
     doc = Document()
-    section = doc.sections[0]
-    section.header.paragraphs[0].text = settings.SECASSIST_MARKING
-    section.footer.paragraphs[0].text = settings.SECASSIST_MARKING
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(12)  # type: ignore[attr-defined]
@@ -193,9 +189,7 @@ def memo_bytes(tasker: Tasker) -> bytes:
         "and is not reproduced here. This memorandum and its attachment contain no classified information."
     )
     doc.add_paragraph("Attachment: Consolidated State comment resolution matrix (XLSX).")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return docx_bytes(doc)
 
 
 # ---- import ------------------------------------------------------------------------------------
@@ -216,16 +210,22 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _matrix_bytes(source: Path | BinaryIO | Any) -> Upload:
+    """The file's bytes, bounded and sniffed (core.uploads), whether a path (CLI) or an upload."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as fh:
+            return read_upload(fh, kinds=("xlsx",))
+    return read_upload(source, kinds=("xlsx",))
+
+
 def read_matrix(source: Path | BinaryIO | Any) -> tuple[str, list[tuple[int, dict[str, str]]], list[str]]:
     """(tasker id written in the file, [(row number, values by header)], problems)."""
-    try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        raise ImportRejected("the file is not a readable XLSX workbook", problems=[f"file: {exc.__class__.__name__}"]) from None
+    upload = _matrix_bytes(source)
+    wb = open_xlsx(upload.data, name=upload.name)
     ws = wb.worksheets[0]
     tasker_id, header_at, headers = "", 0, []
     rows = []
-    for n, raw in enumerate(ws.iter_rows(values_only=True), start=1):
+    for n, raw in xlsx_rows(ws, max_rows=MAX_ROWS + 16, max_columns=len(HEADERS) + 5, name=upload.name):
         values = [_cell(v) for v in raw]
         if not header_at:
             if values and values[0].lower() == "tasker id" and len(values) > 1:
@@ -297,13 +297,21 @@ def _key(office_id: int, f: dict[str, str]) -> tuple[Any, ...]:
     return (office_id, rules.normalise_location(f["page"], f["paragraph"], f["line"]), rules.normalise_text(f["comment"]))
 
 
-@transaction.atomic
 def import_matrix(*, acting_user: Any, source: Path | BinaryIO | Any, tasker: Tasker | None = None) -> dict[str, Any]:
     """All-or-nothing: every row is checked first and any problem rejects the whole file.
-    Idempotent: a row already in the matrix (same office, location and text) is not added again."""
+    Idempotent: a row already in the matrix (same office, location and text) is not added again.
+    The file is parsed before the write transaction opens, so a slow file never holds the lock."""
     if acting_user is None:
         raise AccessDenied("set SECASSIST_ACTING_USER to the user on whose behalf the matrix is imported")
-    file_tasker_id, rows, problems = read_matrix(source)
+    parsed = read_matrix(source)
+    return _write_matrix(acting_user=acting_user, parsed=parsed, tasker=tasker)
+
+
+@transaction.atomic
+def _write_matrix(
+    *, acting_user: Any, parsed: tuple[str, list[tuple[int, dict[str, str]]], list[str]], tasker: Tasker | None
+) -> dict[str, Any]:
+    file_tasker_id, rows, problems = parsed
     if tasker is None:
         if not file_tasker_id.isdigit():
             raise ImportRejected("the matrix names no Tasker ID (cell B3)", problems=["row 3, column B (Tasker ID): required"])

@@ -19,6 +19,7 @@ from secassist.clearances import services as clearance_services
 from secassist.clearances.models import ClearanceRequest, Position
 from secassist.core import clock
 from secassist.core.calendar import business_days_between
+from secassist.core.dates import parse_date
 from secassist.core.errors import AccessDenied, InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.core.safe_url import clean_url
 from secassist.reference.models import Bureau, Cocom, Country, Office
@@ -89,14 +90,7 @@ def date_(value: Any, field: str, *, required: bool = True) -> dt.date | None:
         if required:
             raise InvalidInput(f"{field} is required (YYYY-MM-DD)", field=field)
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"{field} must be a date YYYY-MM-DD", field=field, value=str(value)) from None
+    return parse_date(value, field=field)
 
 
 def countries_from(codes: Iterable[str], field: str = "countries") -> list[Country]:
@@ -120,6 +114,17 @@ def offices_from(codes: Iterable[str], field: str = "offices") -> list[Office]:
             allowed=list(taskable_offices().values_list("code", flat=True)),
         )
     return [found[c] for c in dict.fromkeys(wanted)]
+
+
+def office_from(code: str, field: str = "office") -> Office:
+    """One taskable office by code; a blank is refused naming the field (it was an IndexError)."""
+    if not (code or "").strip():
+        raise InvalidInput(
+            f"{field} is required: the code of a tasked office, e.g. AF",
+            field=field,
+            allowed=list(taskable_offices().values_list("code", flat=True)),
+        )
+    return offices_from([code], field)[0]
 
 
 def taskable_offices() -> models.QuerySet[Office]:

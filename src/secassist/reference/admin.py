@@ -44,4 +44,4 @@ class OfficeAdmin(AuditedModelAdmin):
 
 @admin.register(Committee)
 class CommitteeAdmin(AuditedModelAdmin):
-    list_display = ("code", "name", "chamber")
+    list_display = ("code", "name", "chamber", "chair_title", "chair_name", "ranking_title", "ranking_name", "leadership_as_of")

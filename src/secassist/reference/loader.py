@@ -211,13 +211,20 @@ def load_simple(summary: LoadSummary, product_dir: Path) -> None:
     load_authorities(summary, product_dir)
     load_offices(summary, product_dir)
     path = product_dir / "reference/committees.csv"
-    for r in read_csv(path, ["code", "name", "chamber", "parent", "jurisdiction"]):
+    for r in read_csv(path, ["code", "name", "chamber", "parent", "jurisdiction", "chair_title", "ranking_title"]):
         parent = Committee.objects.get(code=r["parent"]) if r["parent"] else None
         upsert(
             summary,
             Committee,
             {"code": r["code"]},
-            {"name": r["name"], "chamber": r["chamber"], "parent": parent, "jurisdiction": r["jurisdiction"]},
+            {
+                "name": r["name"],
+                "chamber": r["chamber"],
+                "parent": parent,
+                "jurisdiction": r["jurisdiction"],
+                "chair_title": r["chair_title"],
+                "ranking_title": r["ranking_title"],
+            },
         )
 
 

@@ -211,6 +211,18 @@ class Committee(models.Model):
     chamber = models.CharField(max_length=10, choices=Chamber.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subcommittees")
     jurisdiction = models.CharField(max_length=200, blank=True)
+    # Leadership: letters are addressed to these roles. The titles ship with the product; the names are
+    # kept by the office (never shipped, never guessed) with the source they were taken from.
+    chair_title = models.CharField(max_length=60, default="Chair", help_text="e.g. Chair, Chairman, Speaker")
+    chair_name = models.CharField(max_length=120, blank=True, help_text="blank: letters use the title alone")
+    ranking_title = models.CharField(
+        max_length=60, blank=True, default="Ranking Member", help_text="e.g. Ranking Member, Vice Chair; blank: none"
+    )
+    ranking_name = models.CharField(max_length=120, blank=True, help_text="blank: letters use the title alone")
+    leadership_source = models.CharField(
+        max_length=300, blank=True, help_text="where the names were taken from (e.g. the committee's membership page)"
+    )
+    leadership_as_of = models.DateField(null=True, blank=True, help_text="the date the names were checked")
 
     locally_edited = models.BooleanField(
         default=False, help_text="Corrected by an administrator; load-reference leaves it as edited"
@@ -221,3 +233,9 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def leader(self, role: str) -> tuple[str, str]:
+        """(title, name) of the chair or the ranking member; name is "" when the office has not entered it."""
+        if role == "ranking_member":
+            return self.ranking_title, self.ranking_name
+        return self.chair_title, self.chair_name

@@ -29,6 +29,11 @@ from django.conf import settings
 #: merely sustainment
 GENERIC_CATEGORIES = frozenset({"sustainment"})
 
+#: a category whose phrases name the *threat* with the words of another category: a counter-drone
+#: program talks of "small unmanned aircraft" because it shoots them down, which does not make it
+#: ISR (issue #18: "surveillance drones and counter-drone systems read as the same thing")
+SUPERSEDES = {"counter-uas": frozenset({"isr"})}
+
 
 @dataclass(frozen=True)
 class Capability:
@@ -132,6 +137,9 @@ def find_capabilities(text: str, platforms: frozenset[str] = frozenset(), tax: T
         return frozenset(served)
     lowered = text.lower()
     found = {code for code, pattern in _patterns(tax)[0] if pattern.search(lowered)}
+    for code, hidden in SUPERSEDES.items():
+        if code in found:
+            found -= hidden
     specific = found - GENERIC_CATEGORIES
     return frozenset(specific or found)
 
@@ -157,3 +165,21 @@ def platforms_compatible(a: frozenset[str], b: frozenset[str], tax: Taxonomy | N
     bare_a = {tax.platforms[c].family for c in a if c in tax.platforms and tax.platforms[c].is_family}
     bare_b = {tax.platforms[c].family for c in b if c in tax.platforms and tax.platforms[c].is_family}
     return bool(bare_a & families(b)) or bool(bare_b & families(a))
+
+
+def _code_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def capability_code(value: str, tax: Taxonomy | None = None) -> str | None:
+    """The capability code a user wrote as its code or its label; None when it is not in the taxonomy."""
+    tax = tax or taxonomy()
+    key = _code_key(value)
+    return next((c.code for c in tax.capabilities.values() if key in (_code_key(c.code), _code_key(c.label))), None)
+
+
+def platform_code(value: str, tax: Taxonomy | None = None) -> str | None:
+    """The platform code a user wrote as its code, name or a designation ("Black Hawk" -> uh-60)."""
+    tax = tax or taxonomy()
+    key = _code_key(value)
+    return next((p.code for p in tax.platforms.values() if key in {_code_key(n) for n in (p.code, p.name, *p.aliases)}), None)

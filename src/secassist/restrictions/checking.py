@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from secassist.core import clock
+from secassist.core.dates import parse_date
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import MAX_FY, MIN_FY
 
@@ -86,16 +87,9 @@ def _fiscal_year(value: Any, prefix: str) -> int:
 
 
 def _date(value: Any, prefix: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(
-            f"{prefix}on_date must be a date written YYYY-MM-DD", field=f"{prefix}on_date", value=value, allowed="YYYY-MM-DD"
-        ) from None
+    day = parse_date(value, field=f"{prefix}on_date")
+    assert day is not None  # required=True: parse_date raised on a blank
+    return day
 
 
 def _units(snapshot: Snapshot, raw: Iterable[Any], iso3: str, prefix: str) -> tuple[int, ...]:

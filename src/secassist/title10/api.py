@@ -41,6 +41,8 @@ class ProposalIn(Schema):
     purposes: list[str]
     description: str
     units: list[str] = []
+    capabilities: list[str] = []
+    platforms: list[str] = []
     elements: list[ElementIn]
     absorptive_capacity: str = ""
     timeline: str = ""
@@ -76,6 +78,8 @@ class ProposalPatch(Schema):
     purposes: list[str] | None = None
     description: str | None = None
     units: list[str] | None = None
+    capabilities: list[str] | None = None
+    platforms: list[str] | None = None
     elements: list[ElementIn] | None = None
     absorptive_capacity: str | None = None
     timeline: str | None = None
@@ -114,6 +118,8 @@ class ProposalOut(Schema):
     country: str
     purposes: list[str]
     units: list[str]
+    capabilities: list[str]
+    platforms: list[str]
     elements: list[ElementOut]
     total_cost: str
     status: str
@@ -243,6 +249,8 @@ def _out(p: Proposal) -> dict[str, Any]:
         "country": p.country.iso3,
         "purposes": list(p.purposes),
         "units": [u.name for u in p.units.all()],
+        "capabilities": list(p.capabilities),
+        "platforms": list(p.platforms),
         "elements": [{"kind": e.kind, "description": e.description, "cost": money_str(e.cost)} for e in p.elements.all()],
         "total_cost": money_str(p.total_cost),
         "status": p.status,

@@ -11,10 +11,20 @@ class Title10Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, registry
+        from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, VersionedDocument, registry
 
-        from . import demo, selectors, workbook
+        from . import demo, selectors, services, workbook
         from .models import Assurance, Status
+
+        registry.add_versioned_document(
+            VersionedDocument(
+                "title10.proposal",
+                "Title 10 proposal record (as cleared by State's offices)",
+                services.document_content,
+                services.load_for,
+                lambda proposal: f"/title10/p/{proposal.reference}/",
+            )
+        )
 
         registry.add_importer(
             Importer(
@@ -36,6 +46,10 @@ class Title10Config(AppConfig):
         )
         registry.add_demo_step(DemoStep("title10: DoD proposals at every stage", 400, demo.run))
         registry.provide("title10.proposals_for", selectors.proposals_for)
+        # the budget line page shows its Title 22 activities' units resolved, with Leahy status (#18)
+        from . import checks
+
+        registry.provide("title10.unit_resolution", checks.unit_resolution)
 
         def section(country: Any, user: Any) -> dict[str, Any]:
             return {

@@ -129,7 +129,8 @@ def profile_of(proposal: Proposal, index: deconfliction.UnitIndex | None = None)
     elements = " ".join(e.description for e in proposal.elements.all())
     units = list(proposal.units.all())
     text = f"{proposal.title}. {proposal.description} {elements}"
-    capabilities, platforms = deconfliction.tag(text)
+    # recorded codes win over what the text names (the same rule as for Title 22 activities)
+    capabilities, platforms = deconfliction.tag(text, capabilities=proposal.capabilities, platforms=proposal.platforms)
     return deconfliction.Profile(
         key=f"title10:{proposal.reference}",
         label=f"{proposal.reference} — {proposal.title} ({proposal.authority.citation}, FY{proposal.fiscal_year})",
@@ -255,7 +256,15 @@ def resolve_units(country: Country, names: list[str]) -> dict[str, int]:
 
 
 def leahy_check(proposal: Proposal) -> dict[str, Any]:
-    units = list(proposal.units.all())
+    return unit_resolution(proposal.country, [(u.name, u.registry_unit_id) for u in proposal.units.all()])
+
+
+def unit_resolution(country: Country, named: list[tuple[str, int | None]]) -> dict[str, Any]:
+    """Each unit name (with the registry id it is already linked to, if any) resolved in the
+    country's security-force unit registry, with its Leahy vetting finding. The one place a
+    proposal's units and a Title 22 activity's units (budget line page, via the service
+    `title10.unit_resolution`) are resolved and judged. An unresolved name is a finding to act on
+    (link or register it), never a match by string."""
     model = _unit_model()
     if model is None:
         return {
@@ -263,15 +272,14 @@ def leahy_check(proposal: Proposal) -> dict[str, Any]:
             "message": "restrictions engine not installed: the security-force unit registry is unavailable",
             "units": [],
         }
-    ids = {u.name: u.registry_unit_id for u in units}
-    unresolved = [u.name for u in units if not u.registry_unit_id]
-    ids.update(resolve_units(proposal.country, unresolved))
+    ids = {name: linked for name, linked in named}
+    ids.update(resolve_units(country, [name for name, linked in named if not linked]))
     found = {x.pk: x for x in model.objects.filter(pk__in=[i for i in ids.values() if i])}
     today = clock.today()
     return {
         "available": True,
         "message": "",
-        "units": [_leahy_row(u.name, found.get(ids.get(u.name) or 0), today) for u in units],
+        "units": [_leahy_row(name, found.get(ids.get(name) or 0), today) for name, _ in named],
     }
 
 

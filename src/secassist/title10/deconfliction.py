@@ -20,6 +20,7 @@ facts and the description similarity (TF-IDF cosine, or the optional sentence-em
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,13 @@ CLASSIFICATIONS = (DUPLICATE, OVERLAP, RELATED)
 #: when the taxonomy names no category on one side. Chosen on the tuning half of
 #: data/title10/deconfliction_eval (bench/title10_deconfliction.py); the test half is reported apart.
 TEXT_SAME_CAPABILITY = 0.30
+
+#: the sentence-embedding cosine (semantic extra) that counts as "alike enough": embeddings of any
+#: two security-cooperation texts run higher than TF-IDF cosines (0.2-0.6 for unrelated programs),
+#: so the extra has its own threshold, mapped onto TEXT_SAME_CAPABILITY before the two are combined.
+#: Chosen on the tune half of data/title10/deconfliction_holdout: just above the highest cosine of a
+#: tune pair that is not the same capability (0.54). ADR 1410.
+EMBEDDING_SAME_CAPABILITY = 0.55
 
 W_UNIT = 0.30
 W_CAPABILITY = 0.30
@@ -76,9 +84,17 @@ def normalise_text(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", " ", text.replace("&", " and "))
 
 
+#: spellings that differ only between British and American usage, in unit names
+UNIT_SPELLINGS = {"defence": "defense", "centre": "center", "armour": "armor", "armoured": "armored"}
+
+
 def normalise_unit(name: str) -> str:
-    """The key a unit name or alias is looked up by in the registry (case, spacing, punctuation)."""
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    """The key a unit name or alias is looked up by in the registry: case, spacing, punctuation,
+    accents ("Armée" = "Armee") and British/American spelling ("Defence" = "Defense") do not
+    matter. Nothing else is expanded: an acronym resolves only if it is a registered alias."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    return " ".join(UNIT_SPELLINGS.get(w, w) for w in words)
 
 
 @dataclass(frozen=True)
@@ -243,7 +259,7 @@ def text_similarities(
     subject: str, others: list[str], corpus: list[str] | None = None, *, encoder: Encoder | None = None
 ) -> list[float]:
     """Similarity of `subject` to each of `others`: TF-IDF cosine (IDF fitted on `corpus` or on all
-    texts), or with an encoder the higher of that and the embedding cosine — the extra can only
+    texts), or with an encoder the higher of that and the rescaled embedding cosine — the extra can only
     add paraphrases the words miss, never hide a lexical match."""
     if not others:
         return []
@@ -254,8 +270,10 @@ def text_similarities(
 
 
 def combine(lexical: list[float], semantic: list[float]) -> list[float]:
-    """The extra's embedding cosine can raise the lexical similarity, never lower it."""
-    return [max(a, b) for a, b in zip(lexical, semantic, strict=True)]
+    """The extra's embedding cosine, put on the lexical scale (EMBEDDING_SAME_CAPABILITY maps to
+    TEXT_SAME_CAPABILITY), can raise the lexical similarity, never lower it."""
+    scale = TEXT_SAME_CAPABILITY / EMBEDDING_SAME_CAPABILITY
+    return [max(a, min(1.0, b * scale)) for a, b in zip(lexical, semantic, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------

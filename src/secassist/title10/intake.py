@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from secassist.core.errors import DomainError
+from secassist.core.dates import parse_date
+from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import to_money
+from secassist.reference import taxonomy as tx
 from secassist.reference.models import Authority, Cocom, Country
 from secassist.reference.resolver import NameResolver
 
@@ -63,6 +65,9 @@ COLUMNS: list[Column] = [
     Column("foc_extension", False, "yes/no: 333(g) FOC extension claimed"),
     Column("program_code", False, "DSCA program code"),
     Column("received_on", False, "date received (YYYY-MM-DD); default today"),
+    # added for issue #18 at the end, so the letters of the earlier columns do not move
+    Column("capabilities", False, "capability categories separated by ';' (codes or labels of data/reference/capabilities.csv)"),
+    Column("platforms", False, "platforms or systems separated by ';' (code, name or designation, e.g. UH-60 or Black Hawk)"),
 ]
 COLUMN_NAMES = [c.name for c in COLUMNS]
 TEXT_FIELDS = [
@@ -165,6 +170,8 @@ def clean_proposal(raw: dict[str, Any], lookups: Lookups, *, today: dt.date) -> 
     out["units"] = _split(raw.get("units"))
     if any(len(u) > 200 for u in out["units"]):
         problems.append(("units", "a unit name is longer than 200 characters"))
+    out["capabilities"] = _codes(raw, "capabilities", tx.capability_code, tx.valid_capability_codes, problems)
+    out["platforms"] = _codes(raw, "platforms", tx.platform_code, tx.valid_platform_codes, problems)
     out["elements"] = _elements(raw, problems)
     for name in TEXT_FIELDS:
         out[name] = _text(raw, name)
@@ -174,6 +181,24 @@ def clean_proposal(raw: dict[str, Any], lookups: Lookups, *, today: dt.date) -> 
         out[name] = _bool(raw, name, problems)
     out["received_on"] = _date(raw, "received_on", problems) or today
     return out, problems
+
+
+def _codes(
+    raw: dict[str, Any],
+    name: str,
+    to_code: Any,
+    allowed: Any,
+    problems: list[tuple[str, str]],
+) -> list[str]:
+    """Taxonomy codes of a list field; each unknown value is a problem naming the allowed codes."""
+    codes: list[str] = []
+    for value in _split(raw.get(name)):
+        code = to_code(value)
+        if code is None:
+            problems.append((name, f"{value!r} is not in the taxonomy; allowed: {', '.join(allowed())}"))
+        elif code not in codes:
+            codes.append(code)
+    return codes
 
 
 def _fiscal_year(raw: dict[str, Any], problems: list[tuple[str, str]]) -> int | None:
@@ -230,9 +255,9 @@ def _date(raw: dict[str, Any], name: str, problems: list[tuple[str, str]]) -> dt
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        problems.append((name, f"{name} must be a date YYYY-MM-DD"))
+        return parse_date(text[:10], field=name)
+    except InvalidInput as exc:
+        problems.append((name, exc.message))
         return None
 
 
@@ -280,6 +305,8 @@ def as_raw(proposal: Any) -> dict[str, Any]:
         "purposes": list(proposal.purposes),
         "description": proposal.description,
         "units": [u.name for u in proposal.units.all()],
+        "capabilities": list(proposal.capabilities),
+        "platforms": list(proposal.platforms),
         "sustainment_cost": str(proposal.sustainment_cost),
         "sustainment_years": str(proposal.sustainment_years),
         "received_on": proposal.received_on,
@@ -297,6 +324,8 @@ def comparable(clean: dict[str, Any]) -> dict[str, Any]:
     out["authority"] = clean["authority"].pk if clean.get("authority") else None
     out["country"] = clean["country"].pk if clean.get("country") else None
     out["units"] = sorted(clean.get("units", []))
+    out["capabilities"] = sorted(clean.get("capabilities", []))
+    out["platforms"] = sorted(clean.get("platforms", []))
     out["elements"] = sorted(clean.get("elements", []))
     out.pop("received_on", None)
     return out

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from docx import Document
@@ -11,6 +10,7 @@ from docx.shared import Pt
 
 from secassist.clearances.selectors import for_subject
 from secassist.core.errors import RuleViolation
+from secassist.core.exports import docx_bytes
 
 from . import checks, cn
 from .models import Proposal, Status
@@ -24,7 +24,7 @@ def build_memo(proposal: Proposal) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(11)  # type: ignore[attr-defined]
-    doc.add_paragraph("UNCLASSIFIED // FOR OFFICIAL USE — DRAFT GENERATED FROM THE RECORD")
+    doc.add_paragraph("Draft generated from the record")
     doc.add_heading("Department of State — Bureau of Political-Military Affairs, Office of Security Assistance", level=2)
     title = {"concur": "Concurrence", "concur_with_conditions": "Concurrence with conditions", "non_concur": "Non-concurrence"}[
         proposal.decision
@@ -47,9 +47,7 @@ def build_memo(proposal: Proposal) -> bytes:
         doc.add_paragraph(f"{key.split('_', 1)[0].upper()}: {text or '(not provided)'}")
     if proposal.cn_reference:
         doc.add_paragraph(f"Congressional notification package: {proposal.cn_reference}.")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(doc)
 
 
 def _facts(doc: Any, p: Proposal) -> None:
@@ -84,16 +82,17 @@ def _clearances(doc: Any, p: Proposal) -> None:
     if not rows:
         doc.add_paragraph("No clearances recorded.")
         return
-    table = doc.add_table(rows=1, cols=4)
+    table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Office", "Position", "By / on", "Comments"), strict=True):
+    for cell, text in zip(table.rows[0].cells, ("Office", "Position", "On version", "By / on", "Comments"), strict=True):
         cell.text = text
     for c in rows:
         cells = table.add_row().cells
         cells[0].text = c.office.code
-        cells[1].text = c.get_position_display()
-        cells[2].text = f"{c.decided_by.username if c.decided_by else '—'} {c.decided_at.date() if c.decided_at else ''}".strip()
-        cells[3].text = c.comments
+        cells[1].text = c.state_label
+        cells[2].text = f"v{c.cleared_version.number}" if c.cleared_version else "—"
+        cells[3].text = f"{c.decided_by.username if c.decided_by else '—'} {c.decided_at.date() if c.decided_at else ''}".strip()
+        cells[4].text = c.comments
 
 
 def _checks(doc: Any, p: Proposal) -> None:

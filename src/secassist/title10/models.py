@@ -53,6 +53,10 @@ class Proposal(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="title10_proposals")
     purposes = models.JSONField(default=list, help_text="purpose codes from the authority's list (for §333: 333(a))")
     description = models.TextField(help_text="Program description as submitted by DoD")
+    capabilities = models.JSONField(
+        default=list, blank=True, help_text="capability category codes (data/reference/capabilities.csv), issue #18"
+    )
+    platforms = models.JSONField(default=list, blank=True, help_text="platform codes (data/reference/platforms.csv), issue #18")
     # 333(e) elements
     absorptive_capacity = models.TextField(blank=True, help_text="333(e)(2): country's and unit's absorptive capacity")
     timeline = models.TextField(blank=True, help_text="333(e)(3): implementation timeline")

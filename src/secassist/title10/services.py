@@ -15,6 +15,7 @@ from django.urls import reverse
 from secassist.accounts.access import require
 from secassist.audit.services import record
 from secassist.clearances import services as clearance_services
+from secassist.clearances import versions as document_versions
 from secassist.clearances.models import ClearanceRequest, Position
 from secassist.core import clock
 from secassist.core.errors import Conflict, InvalidInput, RuleViolation, TransitionNotAllowed
@@ -23,6 +24,7 @@ from secassist.reference.models import Country, Office
 
 from . import checks, cn, rules, workflow
 from .intake import BOOL_FIELDS, COLUMN_NAMES, ELEMENT_KINDS, TEXT_FIELDS, Lookups, as_raw, clean_proposal, comparable
+from .intake import COLUMNS as INTAKE_COLUMNS
 from .models import CONCURRING, Assurance, Decision, DeconflictionDecision, Proposal, ProposalElement, ProposalUnit, Status
 
 
@@ -61,6 +63,7 @@ def create_proposal(*, acting_user: Any, raw: dict[str, Any], lookups: Lookups |
     proposal = Proposal(created_at=now, created_by=acting_user if getattr(acting_user, "pk", None) else None)
     _fill(proposal, clean, now)
     record(actor=acting_user, action="title10.proposal.create", obj=proposal, after=_audit_view(proposal))
+    document_versions.save_version(acting_user=acting_user, subject=proposal, change_note="received from DoD")
     return proposal
 
 
@@ -77,6 +80,7 @@ def replace_received_proposal(*, acting_user: Any, proposal: Proposal, clean: di
     before = _audit_view(proposal)
     _fill(proposal, clean, clock.now())
     record(actor=acting_user, action="title10.proposal.update", obj=proposal, before=before, after=_audit_view(proposal))
+    document_versions.save_version(acting_user=acting_user, subject=proposal, change_note="replaced by a re-import")
     return proposal
 
 
@@ -155,6 +159,8 @@ def edit_proposal(*, acting_user: Any, proposal: Proposal, changes: dict[str, An
         "clearances_added": [c.office.code for c in added],
     }
     record(actor=acting_user, action="title10.proposal.edit", obj=locked, before=before, after=after, reason=reason)
+    # Offices that cleared the record before this edit now hold a stale clearance (ADR 0740).
+    document_versions.save_version(acting_user=acting_user, subject=locked, change_note=reason or f"edited: {', '.join(changed)}")
     return EditResult(locked, changed, findings, [c.office.code for c in added])
 
 
@@ -208,6 +214,8 @@ def _audit_view(proposal: Proposal) -> dict[str, Any]:
         "status": proposal.status,
         "elements": {e.kind: str(e.cost) for e in proposal.elements.all()},
         "units": [u.name for u in proposal.units.all()],
+        "capabilities": list(proposal.capabilities),
+        "platforms": list(proposal.platforms),
         "cfy_end_date": proposal.cfy_end_date,
         "foc_extension": proposal.foc_extension,
     }
@@ -298,6 +306,7 @@ def begin_review(*, acting_user: Any, proposal: Proposal, reason: str = "") -> P
     pending = [c.office.code for c in for_subject(proposal) if c.position == Position.PENDING]
     if pending:
         raise RuleViolation(f"clearances still pending from {', '.join(pending)}", code="T10-010", pending=pending)
+    document_versions.require_current_clearances(proposal, act=f"begin State's review of {proposal.reference}")
     return workflow.transition(
         acting_user=acting_user,
         proposal=proposal,
@@ -417,6 +426,8 @@ def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str,
     if decision == Decision.CONCUR_WITH_CONDITIONS and not conditions.strip():
         raise InvalidInput("state the conditions of the concurrence", field="conditions")
     workflow.require_allowed(proposal, Status.DECIDED)
+    # State decides on the record its offices cleared, never on a later edit of it (ADR 0740).
+    document_versions.require_current_clearances(proposal, act=f"record State's decision on {proposal.reference}")
     if decision in CONCURRING:
         blockers = concurrence_blockers(proposal)
         if blockers:
@@ -659,3 +670,29 @@ def link_unit_name(*, acting_user: Any, proposal: Proposal, name: str, registry_
         reason=reason,
     )
     return unit
+
+
+def document_content(proposal: Proposal) -> list[tuple[str, str, str]]:
+    """What State's offices clear: the proposal's record as DoD submitted (or amended) it."""
+    raw = as_raw(proposal)
+    labels = {c.name: c.help for c in INTAKE_COLUMNS}
+    out = []
+    for name in COLUMN_NAMES:
+        if name in ("received_on", "reference"):
+            continue
+        value = raw.get(name, "")
+        text = (
+            "; ".join(map(str, value))
+            if isinstance(value, list)
+            else ("yes" if value is True else "no" if value is False else str(value or ""))
+        )
+        out.append((name, labels.get(name, name).split(";")[0], text))
+    return out
+
+
+def load_for(user: Any, subject_id: str) -> Proposal:
+    """The proposal for a user by id (404 for missing and not-yours): the versioned-document loader."""
+    from . import access
+
+    proposal = Proposal.objects.filter(pk=int(subject_id) if str(subject_id).isdigit() else 0).only("reference").first()
+    return access.proposal_for(user, proposal.reference if proposal else "")

@@ -3,7 +3,6 @@ capability; refusals come back as messages tied to the field (or the action) tha
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from secassist.clearances.selectors import for_subject
 from secassist.core import clock
 from secassist.core.errors import DomainError
 from secassist.core.registry import registry
+from secassist.core.uploads import read_upload
 from secassist.reference.models import Authority, Cocom, Country
 
 from . import access, checks, cn, memo, selectors, services, workbook, workflow
@@ -88,7 +88,8 @@ def _posted_values(request: HttpRequest) -> dict[str, Any]:
 def _stored_values(proposal: Any) -> dict[str, Any]:
     """A stored proposal as the form shows it (units joined, flags yes/no, dates ISO)."""
     values = as_raw(proposal)
-    values["units"] = "; ".join(values["units"])
+    for name in ("units", "capabilities", "platforms"):
+        values[name] = "; ".join(values[name])
     values["received_on"] = proposal.received_on.isoformat()
     for name in BOOL_FIELDS:
         values[name] = "yes" if values[name] else "no"
@@ -156,10 +157,11 @@ def proposal_import(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 require(request.user, "data.import")
+                checked = read_upload(upload, kinds=("xlsx",))  # bounded and sniffed before anything is parsed
                 with tempfile.TemporaryDirectory() as tmp:
                     # Errors name the file the analyst chose, not a temporary name.
-                    path = Path(tmp) / (re.sub(r"[^\w.-]+", "_", Path(upload.name or "").name)[:100] or "upload.xlsx")
-                    path.write_bytes(upload.read())
+                    path = Path(tmp) / checked.name
+                    path.write_bytes(checked.data)
                     summary = workbook.import_workbook(path, acting_user=request.user)
                 messages.success(request, "Workbook imported: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
                 return redirect("title10:list")

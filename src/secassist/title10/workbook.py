@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from secassist.core import clock
 from secassist.core.errors import ImportRejected
 from secassist.core.exports import write_workbook
+from secassist.core.uploads import open_xlsx, read_upload, xlsx_rows
 
 from . import services
 from .intake import COLUMN_NAMES, COLUMNS, Lookups, as_raw, clean_proposal, comparable
@@ -70,16 +71,15 @@ def _cell(value: Any) -> Any:
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a non-XLSX file
-        raise ImportRejected(f"{path.name} is not a readable XLSX workbook ({exc.__class__.__name__})", problems=[]) from None
+    with open(path, "rb") as fh:
+        upload = read_upload(fh, kinds=("xlsx",))
+    wb = open_xlsx(upload.data, name=path.name)
     if SHEET not in wb.sheetnames:
         raise ImportRejected(
             f"the workbook has no sheet named {SHEET!r} (sheets: {', '.join(wb.sheetnames)})", problems=[f"sheet {SHEET} missing"]
         )
     ws: Worksheet = wb[SHEET]  # type: ignore[assignment]
-    rows = ws.iter_rows(values_only=True)
+    rows = (values for _, values in xlsx_rows(ws, max_rows=MAX_ROWS + 1, max_columns=len(COLUMNS) + 10, name=path.name))
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     missing = [c.name for c in COLUMNS if c.required and c.name not in header]
     unknown = [h for h in header if h and h not in COLUMN_NAMES]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -11,6 +12,7 @@ from secassist.accounts.permissions import capability, public
 from secassist.accounts.roles import has_capability
 from secassist.audit import services as audit_services
 from secassist.core import clock
+from secassist.core.limits import body_limit, too_large
 from secassist.core.registry import registry
 from secassist.reference import selectors
 from secassist.reference.models import Authority, Bureau, Cocom, Country
@@ -108,6 +110,8 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):  # a body without a declared length, over the limit
+        return too_large(request, body_limit(request))
     return render(
         request,
         "web/error.html",

@@ -16,12 +16,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True)
         parser.add_argument("--name", default="")
+        parser.add_argument("--days", default=None, help="lifetime in days (default SECASSIST_TOKEN_DAYS, 90)")
 
     @domain_errors_exit
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise InvalidInput(f"no user named {options['user']!r}", field="user")
-        _, key = create_token(acting_user=system_user(), user=user, name=options["name"])
-        self.stdout.write(f"API token for {user.username} (shown once; store it safely):")
+        token, key = create_token(acting_user=system_user(), user=user, name=options["name"], days=options["days"])
+        expires = f"{token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "never"
+        self.stdout.write(f"API token for {user.username}, expires {expires} (shown once; store it safely):")
         self.stdout.write(key)

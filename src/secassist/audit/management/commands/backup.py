@@ -10,6 +10,7 @@ from django.db import connection
 
 from secassist.audit.anchors import append_anchor
 from secassist.audit.backups import dump_json
+from secassist.core.files import create_owner_only
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         if target.exists():
             raise CommandError(f"{target} exists; choose a new file name (a backup never overwrites)", returncode=2)
         target.parent.mkdir(parents=True, exist_ok=True)
+        create_owner_only(target)  # a backup holds everything: never readable by others, not even mid-write
         if connection.vendor == "sqlite":
             connection.ensure_connection()
             dest = sqlite3.connect(target)
