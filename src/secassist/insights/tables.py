@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secassist.core.errors import InvalidInput
-from secassist.core.exports import check_format, content_type, table_bytes
+from secassist.core.exports import check_format, content_type, marked_csv_bytes, table_bytes
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ class Table:
 
     def as_bytes(self, fmt: str) -> bytes:
         body = [*self.rows, *([f"# {n}"] for n in self.notes)]
+        if fmt == "csv":  # the handling marking is the CSV's last line (ADR 0741); XLSX is marked by xlsx_bytes
+            check_format(fmt)
+            return marked_csv_bytes([self.header, *body])
         return table_bytes(fmt, self.header, body, title=self.title)
 
 
