@@ -96,6 +96,33 @@ def sa_analyst(db: Any) -> Any:
 
 
 @pytest.fixture
+def sa_analyst_2(db: Any) -> Any:
+    """A second SA analyst: the checker of acts the first one proposes (maker-checker)."""
+    return _user("sa2", "sa_analyst", "PM/SA-SAT")
+
+
+@pytest.fixture
+def t10_analyst_2(db: Any) -> Any:
+    """A second Title 10 analyst: the checker of State decisions the first one proposes."""
+    return _user("t10b", "t10_analyst", "PM/SA-T10")
+
+
+@pytest.fixture
+def approve_by() -> Any:
+    """approve_by(result, user) -> approves `result` as `user` when it is a pending approval request
+    (maker-checker) and returns what the act produced: the refreshed subject, else `result` as is."""
+    from secassist.approvals import services as approvals
+    from secassist.approvals.models import ApprovalRequest
+
+    def approve(result: Any, user: Any, comment: str = "checked") -> Any:
+        if not isinstance(result, ApprovalRequest):
+            return result
+        return approvals.approve(acting_user=user, request=result, comment=comment)
+
+    return approve
+
+
+@pytest.fixture
 def t10_analyst(db: Any) -> Any:
     return _user("t10", "t10_analyst", "PM/SA-T10")
 

@@ -189,6 +189,8 @@ SECASSIST_REQUIRE_ADMIN_MFA = PRODUCTION or os.environ.get("SECASSIST_REQUIRE_AD
 OTP_TOTP_ISSUER = "secassist"
 
 LANGUAGE_CODE = "en-us"
+# Dates are written one way on every page (ISO 8601): secassist/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["secassist.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True

@@ -183,3 +183,29 @@ def test_expiring_list_shows_what_ends_in_the_window(client_as, viewer, build):
     assert "Nothing expires" in body
     body = client_as(viewer).get(reverse("budget:expiring"), {"days": "400"}).content.decode()
     assert "obligation period ends" in body and "2027-09-30" in body
+
+
+def test_the_allocation_form_shows_every_bad_field_at_once_and_saves_nothing(client_as, sa_analyst, build):
+    appr = build.appropriation(amount="5000000.00")
+    before = LedgerEntry.objects.count()
+    resp = client_as(sa_analyst).post(
+        reverse("budget:appropriation", args=[appr.pk]),
+        {"action": "allocate", "recipient_kind": "country", "recipient": "XXX", "amount": "12.345", "purpose": ""},
+    )
+    body = resp.content.decode()
+    assert resp.status_code == 422
+    assert "XXX" in body and "amount" in body.lower()
+    assert body.count('class="usa-error-message"') >= 2 or body.count("errorlist") >= 2, "both fields are marked"
+    assert LedgerEntry.objects.count() == before and not appr.allocations.exists()
+
+
+def test_the_api_names_every_bad_field_of_an_allocation(api_as, sa_analyst, build):
+    appr = build.appropriation(amount="5000000.00")
+    resp = api_as(sa_analyst).post(
+        "/api/v1/funds/allocations",
+        {"appropriation_id": appr.pk, "recipient_kind": "country", "recipient": "XXX", "amount": "12.345"},
+        content_type="application/json",
+    )
+    assert resp.status_code == 422
+    errors = resp.json()["details"]["errors"]
+    assert {e["field"] for e in errors} == {"recipient", "amount"}

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
+from secassist.approvals import services as approvals
+from secassist.approvals.models import ApprovalRequest
 from secassist.audit.models import AuditEvent
 from secassist.budget import services
 from secassist.budget.models import Allocation, Balance, LedgerEntry
@@ -194,7 +196,7 @@ def test_bud_007_a_prohibited_country_gets_no_allocation_or_obligation(build, is
     assert seen[-1]["program"] == "FMF" and seen[-1]["fiscal_year"] == 2027
 
 
-def test_bud_008_an_earmark_floor_holds_unless_overridden_with_a_reason(build, sa_analyst):
+def test_bud_008_an_earmark_floor_holds_unless_overridden_with_a_reason(build, sa_analyst, budget_reviewer):
     appr = build.appropriation(amount="5000.00")
     services.add_earmark(
         acting_user=sa_analyst,
@@ -210,10 +212,16 @@ def test_bud_008_an_earmark_floor_holds_unless_overridden_with_a_reason(build, s
     assert err.details["earmark_amount"] == "3300.00"
     with pytest.raises(InvalidInput):
         build.post(isr, "reallocate", "1.00", to_allocation=egy, earmark_override=True)
-    entry = build.post(isr, "reallocate", "1.00", to_allocation=egy, earmark_override=True, reason="law made it impossible")
-    assert entry.earmark_override
+    proposed = build.post(isr, "reallocate", "1.00", to_allocation=egy, earmark_override=True, reason="law made it impossible")
+    # An earmark override is a two-person act: proposed, nothing posted until the F reviewer approves.
+    assert isinstance(proposed, ApprovalRequest) and proposed.act == "budget.earmark_override"
+    assert build.balance(isr).allocated == D("3300.00")
+    approvals.approve(acting_user=budget_reviewer, request=proposed, comment="statute read")
+    entry = LedgerEntry.objects.get(reverses__isnull=True, entry_type="reallocate", allocation=isr)
+    assert entry.earmark_override and build.balance(isr).allocated == D("3299.00")
     ev = AuditEvent.objects.get(action="budget.earmark_override")
-    assert ev.reason == "law made it impossible" and ev.after["overridden"][0]["code"] == "BUD-008"
+    assert ev.reason.startswith("law made it impossible") and ev.after["overridden"][0]["code"] == "BUD-008"
+    assert ev.actor_username == budget_reviewer.username
 
 
 def test_bud_009_earmark_ceiling(build, sa_analyst):

@@ -39,8 +39,9 @@ def make_package(sa_analyst: Any) -> Any:
 
 
 @pytest.fixture
-def walk(sa_analyst: Any, clearer: Any, clearer_af: Any) -> Any:
-    """walk(package, to="waiting", transmitted_on=date) moves a package with real transitions and clearances."""
+def walk(sa_analyst: Any, sa_analyst_2: Any, clearer: Any, clearer_af: Any, approve_by: Any) -> Any:
+    """walk(package, to="waiting", transmitted_on=date) moves a package with real transitions and clearances;
+    the transmittal is proposed by one analyst and approved by a second (maker-checker)."""
     from secassist.clearances import selectors as clearance_selectors
     from secassist.clearances import services as clearance_services
     from secassist.congress import workflow
@@ -57,7 +58,12 @@ def walk(sa_analyst: Any, clearer: Any, clearer_af: Any) -> Any:
                     clearance_services.record_position(acting_user=who, clearance=c, position="clear")
                 workflow.transition(acting_user=sa_analyst, package=package, action="clear")
             elif stage == "waiting":
-                workflow.transition(acting_user=sa_analyst, package=package, action="transmit", transmitted_on=transmitted_on)
+                approve_by(
+                    workflow.transition(
+                        acting_user=sa_analyst, package=package, action="transmit", transmitted_on=transmitted_on
+                    ),
+                    sa_analyst_2,
+                )
             else:
                 workflow.transition(acting_user=sa_analyst, package=package, action="clear_to_obligate")
         package.refresh_from_db()

@@ -214,10 +214,10 @@ def test_done_when_walkthrough_register_task_comment_import_adjudicate_export_an
     r = client_as(clearer).post(reverse("plans:tasker-import", args=[tasker.pk]), {"matrix": buf})
     assert r.status_code == 302, r.content.decode()[:2000]
     for action in ("call_for_comments", "start_adjudication"):
-        dsp.post(reverse("plans:tasker-transition", args=[tasker.pk]), {"action": action})
+        dsp.post(reverse("plans:tasker-transition", args=[tasker.pk]), {"action": action, "confirmed": "yes"})
     for c in Comment.objects.filter(tasker=tasker):
         dsp.post(reverse("plans:comment-adjudicate", args=[c.pk]), {"adjudication": "accepted"})
-    dsp.post(reverse("plans:tasker-transition", args=[tasker.pk]), {"action": "transmit"})
+    dsp.post(reverse("plans:tasker-transition", args=[tasker.pk]), {"action": "transmit", "confirmed": "yes"})
     tasker.refresh_from_db()
     assert tasker.status == "transmitted"
     assert dsp.get(reverse("plans:tasker-matrix", args=[tasker.pk]))["Content-Type"].startswith("application/vnd.openxml")
@@ -378,3 +378,18 @@ def test_closing_comments_warns_which_offices_have_not_answered(client_as, dsp_a
     tasker = make_tasker(dsp_analyst, state="comments_due", comments=1)
     html = client_as(dsp_analyst).get(reverse("plans:tasker", args=[tasker.pk])).content.decode()
     assert "2 tasked offices have not answered yet: AF, DRL" in html
+
+
+def test_closing_comments_asks_first_and_says_what_will_happen(client_as, dsp_analyst) -> None:
+    tasker = make_tasker(dsp_analyst, state="comments_due", comments=1)
+    client = client_as(dsp_analyst)
+    url = reverse("plans:tasker-transition", args=[tasker.pk])
+    asked = client.post(url, {"action": "start_adjudication"})
+    text = asked.content.decode()
+    assert asked.status_code == 200 and "Confirm: close comments and start adjudication" in text
+    assert "Offices can no longer add comments" in text and "needs a recorded reason" in text
+    tasker.refresh_from_db()
+    assert tasker.status == "comments_due"
+    assert client.post(url, {"action": "start_adjudication", "confirmed": "yes"}).status_code == 302
+    tasker.refresh_from_db()
+    assert tasker.status == "adjudicating"

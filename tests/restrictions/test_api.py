@@ -86,7 +86,9 @@ def test_a_batch_with_a_bad_row_is_refused_listing_the_row(restrictions_data, ap
     assert response.json()["details"]["field"] == "checks[1].program"
 
 
-def test_recording_a_waiver_through_the_api_changes_the_next_check(restrictions_data, fill_gaps, api_as, sa_analyst):
+def test_recording_a_waiver_through_the_api_changes_the_next_check(
+    restrictions_data, fill_gaps, api_as, sa_analyst, sa_analyst_2
+):
     fill_gaps("SOM", 2025, "2025-06-01")
     client = api_as(sa_analyst)
     before = post(client, URL, {"country": "SOM", "program": "FMF", "fiscal_year": 2025, "on_date": "2025-06-01"}).json()
@@ -105,8 +107,18 @@ def test_recording_a_waiver_through_the_api_changes_the_next_check(restrictions_
             "pd_number": "2025-99",
         },
     )
-    assert response.status_code == 201, response.content
-    assert response.json()["expires_on"] == "2025-09-30"
+    # Recording a waiver is a two-person act: 202, and the register is unchanged until approved.
+    assert response.status_code == 202, response.content
+    pending = response.json()
+    assert pending["status"] == "pending_approval" and pending["act"] == "restrictions.record_waiver"
+    assert (
+        post(client, URL, {"country": "SOM", "program": "FMF", "fiscal_year": 2025, "on_date": "2025-06-01"}).json()["verdict"]
+        == "prohibited"
+    )
+    approved = post(api_as(sa_analyst_2), f"/api/v1/approvals/{pending['approval_id']}/approve", {"comment": "PD read"})
+    assert approved.status_code == 200, approved.content
+    recorded = client.get("/api/v1/restrictions/waivers?country=SOM&restriction=cspa").json()
+    assert [w["expires_on"] for w in recorded if w["pd_number"] == "2025-99"] == ["2025-09-30"]
     after = post(client, URL, {"country": "SOM", "program": "FMF", "fiscal_year": 2025, "on_date": "2025-06-01"}).json()
     assert after["verdict"] == "allowed_under_waiver"
     assert after["findings"][0]["waiver"]["pd_number"] == "2025-99"

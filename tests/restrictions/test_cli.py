@@ -97,7 +97,13 @@ def test_an_analysts_edit_survives_a_reload(restrictions_data, sa_analyst):
     from secassist.restrictions.models import Designation
 
     d = Designation.objects.get(seed_key="sst:SYR:1979-12-29")
-    services.end_designation(acting_user=sa_analyst, designation=d, ended_on=dt.date(2030, 1, 1), reason="test rescission")
+    services.end_designation(
+        acting_user=sa_analyst,
+        designation=d,
+        ended_on=dt.date(2030, 1, 1),
+        reason="test rescission",
+        approved_under="test: the approval path is tested in test_two_person_register",
+    )
     load_restrictions()
     d.refresh_from_db()
     assert d.ended_on == dt.date(2030, 1, 1)

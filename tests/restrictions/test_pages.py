@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from secassist.approvals.models import ApprovalRequest
 from secassist.audit.models import AuditEvent
 from secassist.restrictions.models import Waiver
 
@@ -57,7 +58,7 @@ def test_waiver_register_alerts_on_waivers_expiring_within_90_days(restrictions_
     assert "Waivers expiring in 90 days" in home and "Waivers expiring in the next 90 days" in home
 
 
-def test_an_analyst_records_a_waiver_through_the_form_and_it_is_audited(restrictions_data, client_as, sa_analyst):
+def test_an_analyst_records_a_waiver_through_the_form_and_it_is_audited(restrictions_data, client_as, sa_analyst, sa_analyst_2):
     response = client_as(sa_analyst).post(
         reverse("restrictions:waiver-new"),
         {
@@ -73,8 +74,15 @@ def test_an_analyst_records_a_waiver_through_the_form_and_it_is_audited(restrict
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    # A second analyst approves the proposed entry; only then is it in the register.
+    assert not Waiver.objects.filter(source_document="PD 2025-xx (test)").exists()
+    approval = ApprovalRequest.objects.get(act="restrictions.record_waiver", status="pending")
+    own = client_as(sa_analyst).post(reverse("approvals:detail", args=[approval.pk]), {"action": "approve"})
+    assert own.status_code == 422 and "cannot also approve" in own.content.decode()
+    ok = client_as(sa_analyst_2).post(reverse("approvals:detail", args=[approval.pk]), {"action": "approve"})
+    assert ok.status_code == 302
     waiver = Waiver.objects.get(source_document="PD 2025-xx (test)")
-    assert waiver.scope_programs == ["10USC331", "FMF"] and waiver.recorded_by == sa_analyst
+    assert waiver.scope_programs == ["10USC331", "FMF"] and waiver.recorded_by == sa_analyst_2
     assert AuditEvent.objects.filter(action="restrictions.waiver.record", object_id=str(waiver.pk)).exists()
 
 
@@ -101,7 +109,7 @@ def test_a_read_only_user_cannot_post_the_forms(restrictions_data, client_as, vi
         assert client_as(viewer).post(reverse(name), {}).status_code == 403
 
 
-def test_recording_a_designation_and_its_end_through_the_forms(restrictions_data, client_as, sa_analyst):
+def test_recording_a_designation_and_its_end_through_the_forms(restrictions_data, client_as, sa_analyst, sa_analyst_2):
     client = client_as(sa_analyst)
     response = client.post(
         reverse("restrictions:designation-new"),
@@ -122,6 +130,11 @@ def test_recording_a_designation_and_its_end_through_the_forms(restrictions_data
         reverse("restrictions:designation-end", args=[d.pk]), {"ended_on": "2025-01-01", "reason": "arrears cleared"}
     )
     assert response.status_code == 302
+    d.refresh_from_db()
+    assert d.ended_on is None  # ending a designation lifts a prohibition: a second person approves it first
+    approval = ApprovalRequest.objects.get(act="restrictions.end_designation", status="pending")
+    assert "arrears cleared" in approval.reason
+    assert client_as(sa_analyst_2).post(reverse("approvals:detail", args=[approval.pk]), {"action": "approve"}).status_code == 302
     d.refresh_from_db()
     assert str(d.ended_on) == "2025-01-01"
 

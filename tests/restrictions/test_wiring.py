@@ -28,7 +28,7 @@ def test_the_check_is_provided_as_the_agreed_cross_app_service(restrictions_data
 
 
 def test_the_demo_step_is_registered_at_order_200_and_idempotent(restrictions_data):
-    (step,) = [s for s in registry.demo_steps if s.name.startswith("restrictions")]
+    (step,) = [s for s in registry.demo_steps if s.name.startswith("restrictions: statutes")]
     assert step.order == 200
     out = io.StringIO()
     step.run(acting_user=None, stdout=out)

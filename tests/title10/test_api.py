@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.title10 import two_person
+
 from .conftest import answer_all
 
 BASE = "/api/v1/title10"
@@ -103,7 +105,17 @@ def test_the_review_through_the_api(
         {"decision": "concur_with_conditions", "reasons": "ok", "conditions": "vet"},
         content_type="application/json",
     )
-    assert r.status_code == 200 and r.json()["status"] == "cn_pending" and r.json()["cn_reference"] == "CN-2027-901"
+    # State's decision is a two-person act: 202, nothing decided until a second analyst approves.
+    assert r.status_code == 202 and r.json()["status"] == "pending_approval" and r.json()["act"] == "title10.decide"
+    assert api.get(f"{BASE}/proposals/{ref}").json()["status"] == "under_review"
+    approval_id = r.json()["approval_id"]
+    own = api.post(f"/api/v1/approvals/{approval_id}/approve", {"comment": "mine"}, content_type="application/json")
+    assert own.status_code == 403 and own.json()["code"] == "APR-001"
+    checker = api_as(two_person.second_analyst())
+    ok = checker.post(f"/api/v1/approvals/{approval_id}/approve", {"comment": "read it"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "approved"
+    r = api.get(f"{BASE}/proposals/{ref}")
+    assert r.json()["status"] == "cn_pending" and r.json()["cn_reference"] == "CN-2027-901"
     r = api.post(f"{BASE}/proposals/{ref}/ready")
     assert r.status_code == 409 and r.json()["code"] == "T10-021"
 

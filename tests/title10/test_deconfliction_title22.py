@@ -14,6 +14,7 @@ from secassist.audit.models import AuditEvent
 from secassist.core.errors import AccessDenied, InvalidInput
 from secassist.title10 import checks, services
 from secassist.title10.models import DeconflictionDecision
+from tests.title10 import two_person
 
 from .conftest import kenya_raw, register_unit
 
@@ -164,7 +165,7 @@ def test_a_pair_decision_is_seen_from_both_proposals_and_in_the_memo(
         acting_user=t10_analyst, proposal=b, candidate_key=f"title10:{a.reference}", verdict="duplicate", justification="Merged."
     )
     assert DeconflictionDecision.objects.count() == 1 and DeconflictionDecision.objects.get().verdict == "duplicate"
-    decided = services.decide(acting_user=t10_analyst, proposal=b, decision="concur", reasons="Advances ICS objective 3.")
+    decided = two_person.decide(acting_user=t10_analyst, proposal=b, decision="concur", reasons="Advances ICS objective 3.")
     text = "\n".join(par.text for par in Document(io.BytesIO(memo.build_memo(decided))).paragraphs)
     verdict = "Duplicate — the same activity funded twice"
     assert f"Deconfliction — {a.reference} — {a.title}: {verdict} (Merged.; recorded on {a.reference})" in text

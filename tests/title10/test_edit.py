@@ -13,6 +13,7 @@ from secassist.clearances.selectors import for_subject
 from secassist.core.errors import AccessDenied, InvalidInput, RuleViolation
 from secassist.title10 import services
 from secassist.title10.models import Proposal
+from tests.title10 import two_person
 
 from .conftest import answer_all
 
@@ -59,7 +60,7 @@ def test_an_edit_that_changes_nothing_writes_no_audit_event(make_proposal: Any, 
 
 
 def test_a_decided_proposal_cannot_be_edited(under_review: Any, t10_analyst: Any, restrictions: Any, congress: Any) -> None:
-    p = services.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="no fit")
+    p = two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="no fit")
     with pytest.raises(RuleViolation) as exc:
         services.edit_proposal(acting_user=t10_analyst, proposal=p, changes={"title": "late change"})
     assert exc.value.code == "T10-050" and "a decided proposal cannot be edited; withdraw it and resubmit" in exc.value.message
@@ -134,7 +135,7 @@ def test_the_api_patches_a_proposal(api_as: Any, t10_analyst: Any, make_proposal
 def test_the_api_refuses_a_decided_proposal_with_the_rule_code(
     api_as: Any, t10_analyst: Any, under_review: Any, restrictions: Any, congress: Any
 ) -> None:
-    services.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="no fit")
+    two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="no fit")
     r = api_as(t10_analyst).patch(f"{BASE}/proposals/{under_review.reference}", {"title": "x"}, content_type="application/json")
     assert r.status_code == 409
     assert r.json()["code"] == "T10-050" and "withdraw" in r.json()["message"]
@@ -210,7 +211,7 @@ def test_the_edit_page_is_refused_to_a_viewer(client_as: Any, viewer: Any, make_
 def test_the_edit_page_explains_why_a_decided_proposal_is_locked(
     client_as: Any, t10_analyst: Any, under_review: Any, restrictions: Any, congress: Any
 ) -> None:
-    services.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="no fit")
+    two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="no fit")
     c = client_as(t10_analyst)
     assert (
         reverse("title10:edit", args=[under_review.reference])

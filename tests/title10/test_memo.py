@@ -9,7 +9,8 @@ import pytest
 from docx import Document
 
 from secassist.core.errors import RuleViolation
-from secassist.title10 import memo, services
+from secassist.title10 import memo
+from tests.title10 import two_person
 
 
 def text_of(data: bytes) -> str:
@@ -28,7 +29,7 @@ def test_the_memo_carries_decision_conditions_clearances_checks_and_333e_element
     restrictions["findings"] = [
         {"code": "RST-090", "restriction": "DoD Leahy law", "explanation": "vet every unit", "citation": "10 U.S.C. 362"}
     ]
-    p = services.decide(
+    p = two_person.decide(
         acting_user=t10_analyst,
         proposal=under_review,
         decision="concur_with_conditions",
@@ -53,7 +54,7 @@ def test_the_memo_carries_decision_conditions_clearances_checks_and_333e_element
 
 
 def test_a_non_concurrence_memo_says_so(under_review: Any, t10_analyst: Any, restrictions: dict[str, Any]) -> None:
-    p = services.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="Coup restriction.")
+    p = two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="Coup restriction.")
     text = text_of(memo.build_memo(p))
     assert "Non-concurrence: AFRICOM-333-FY27-901" in text and "Conditions" not in text
 

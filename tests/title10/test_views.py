@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from secassist.approvals.models import ApprovalRequest
 from secassist.title10 import workbook
 from secassist.title10.models import Proposal
+from tests.title10 import two_person
 
 from .conftest import answer_all, kenya_raw
 
@@ -116,7 +118,21 @@ def test_the_analyst_walks_a_proposal_to_the_memo(
         reverse("title10:decide", args=[p.reference]),
         {"decision": "concur_with_conditions", "reasons": "ok", "conditions": "vet"},
     )
+    # An irreversible act asks first, saying what will happen; nothing is done until confirmed.
+    assert ok.status_code == 200 and "Confirm: record State" in ok.content.decode()
+    assert "the CN package is opened" in ok.content.decode() and 'name="confirmed" value="yes"' in ok.content.decode()
+    assert "Awaiting a second person" not in c.get(reverse("title10:detail", args=[p.reference])).content.decode()
+    ok = c.post(
+        reverse("title10:decide", args=[p.reference]),
+        {"decision": "concur_with_conditions", "reasons": "ok", "conditions": "vet", "confirmed": "yes"},
+    )
     assert ok.status_code == 302
+    page = c.get(reverse("title10:detail", args=[p.reference])).content.decode()
+    assert "Awaiting a second person" in page and "CN-2027-901" not in page
+    approval = ApprovalRequest.objects.get(act="title10.decide", status="pending")
+    second = client_as(two_person.second_analyst())
+    decided = second.post(reverse("approvals:detail", args=[approval.pk]), {"action": "approve", "comment": "ok"})
+    assert decided.status_code == 302
     page = c.get(reverse("title10:detail", args=[p.reference])).content.decode()
     assert "CN-2027-901" in page and "Concur with conditions" in page
     memo = c.get(reverse("title10:memo", args=[p.reference]))

@@ -13,6 +13,7 @@ from secassist.clearances.models import ClearanceRequest
 from secassist.core.errors import AccessDenied, InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.title10 import services, workflow
 from secassist.title10.models import Proposal, Status
+from tests.title10 import two_person
 
 from .conftest import answer_all, kenya_raw, register_unit
 
@@ -81,7 +82,7 @@ def test_concurrence_is_refused_while_the_restrictions_engine_is_absent(
     under_review: Any, t10_analyst: Any, no_restrictions: None
 ) -> None:
     with pytest.raises(RuleViolation) as exc:
-        services.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits the ICS")
+        two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits the ICS")
     assert exc.value.code == "T10-012" and "restrictions engine not installed" in exc.value.message
 
 
@@ -90,7 +91,7 @@ def test_concurrence_is_refused_when_the_engine_prohibits(
 ) -> None:
     restrictions["verdict"] = "prohibited"
     with pytest.raises(RuleViolation) as exc:
-        services.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="r")
+        two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="r")
     assert exc.value.code == "T10-013"
     assert restrictions["calls"][-1]["program"] == "10USC333" and restrictions["calls"][-1]["recipient"] == "units"
 
@@ -99,8 +100,10 @@ def test_non_concurrence_is_always_open_and_ends_the_pipeline(
     under_review: Any, t10_analyst: Any, restrictions: dict[str, Any]
 ) -> None:
     restrictions["verdict"] = "prohibited"
-    p = services.decide(acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="coup restriction applies")
-    assert p.status == Status.DECIDED and p.decision == "non_concur" and p.decided_by == t10_analyst
+    p = two_person.decide(
+        acting_user=t10_analyst, proposal=under_review, decision="non_concur", reasons="coup restriction applies"
+    )
+    assert p.status == Status.DECIDED and p.decision == "non_concur" and p.decided_by.username == "t10b"
     with pytest.raises(RuleViolation) as exc:
         services.mark_ready(acting_user=t10_analyst, proposal=p)
     assert exc.value.code == "T10-022"
@@ -113,7 +116,7 @@ def test_decision_input_is_checked_field_by_field(under_review: Any, t10_analyst
         ({"decision": "concur_with_conditions", "reasons": "r"}, "conditions"),
     ]:
         with pytest.raises(InvalidInput) as exc:
-            services.decide(acting_user=t10_analyst, proposal=under_review, **kwargs)
+            two_person.decide(acting_user=t10_analyst, proposal=under_review, **kwargs)
         assert exc.value.details["field"] == field
 
 
@@ -122,7 +125,7 @@ def test_only_a_user_with_title10_decide_may_decide(
 ) -> None:
     for user in (clearer, sa_analyst):
         with pytest.raises(AccessDenied):
-            services.decide(acting_user=user, proposal=under_review, decision="non_concur", reasons="r")
+            two_person.decide(acting_user=user, proposal=under_review, decision="non_concur", reasons="r")
 
 
 def test_a_do_not_clear_blocks_concurrence(
@@ -133,7 +136,7 @@ def test_a_do_not_clear_blocks_concurrence(
     answer_all(p, admin_user, position="do_not_clear")
     services.begin_review(acting_user=t10_analyst, proposal=p)
     with pytest.raises(RuleViolation) as exc:
-        services.decide(acting_user=t10_analyst, proposal=p, decision="concur", reasons="r")
+        two_person.decide(acting_user=t10_analyst, proposal=p, decision="concur", reasons="r")
     assert "T10-015" in exc.value.message
 
 
@@ -150,7 +153,7 @@ def test_a_leahy_barred_unit_blocks_concurrence(t10_analyst: Any, admin_user: An
 def test_concurrence_on_333_opens_the_cn_package_with_the_333e_elements(
     under_review: Any, t10_analyst: Any, restrictions: dict[str, Any], congress: dict[str, Any]
 ) -> None:
-    p = services.decide(
+    p = two_person.decide(
         acting_user=t10_analyst,
         proposal=under_review,
         decision="concur_with_conditions",
@@ -168,7 +171,7 @@ def test_concurrence_on_333_opens_the_cn_package_with_the_333e_elements(
 def test_without_the_workbench_a_concurrence_stays_decided_and_cannot_execute(
     under_review: Any, t10_analyst: Any, restrictions: dict[str, Any], no_congress: None
 ) -> None:
-    p = services.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits")
+    p = two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits")
     assert p.status == Status.DECIDED
     with pytest.raises(RuleViolation) as exc:
         services.mark_ready(acting_user=t10_analyst, proposal=p)
@@ -181,7 +184,7 @@ def test_without_the_workbench_a_concurrence_stays_decided_and_cannot_execute(
 def test_a_333_proposal_is_ready_to_execute_only_once_its_cn_clears(
     under_review: Any, t10_analyst: Any, restrictions: dict[str, Any], congress: dict[str, Any]
 ) -> None:
-    p = services.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits")
+    p = two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits")
     with pytest.raises(RuleViolation) as exc:
         services.mark_ready(acting_user=t10_analyst, proposal=p)
     assert exc.value.code == "T10-021" and "CN-2027-901" in exc.value.message
@@ -197,7 +200,7 @@ def test_a_cn_pending_proposal_cannot_be_confirmed_without_the_workbench(
 ) -> None:
     from secassist.core.registry import registry
 
-    p = services.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits")
+    p = two_person.decide(acting_user=t10_analyst, proposal=under_review, decision="concur", reasons="fits")
     monkeypatch.delitem(registry.services, "congress.clearance_for")
     with pytest.raises(RuleViolation) as exc:
         services.mark_ready(acting_user=t10_analyst, proposal=p)
@@ -221,7 +224,7 @@ def test_an_authority_without_a_cn_clock_goes_straight_to_ready(
     services.route_proposal(acting_user=t10_analyst, proposal=p)
     answer_all(p, admin_user)
     services.begin_review(acting_user=t10_analyst, proposal=p)
-    p = services.decide(acting_user=t10_analyst, proposal=p, decision="concur", reasons="travel only")
+    p = two_person.decide(acting_user=t10_analyst, proposal=p, decision="concur", reasons="travel only")
     assert p.status == Status.DECIDED
     assert services.mark_ready(acting_user=t10_analyst, proposal=p).status == Status.READY_TO_EXECUTE
     assert [h.to_status for h in p.history.all()] == ["in_clearance", "under_review", "decided", "ready_to_execute"]

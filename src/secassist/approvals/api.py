@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from secassist.core.errors import InvalidInput
 from secassist.core.money import money_str
@@ -34,6 +34,38 @@ class ApprovalOut(Schema):
     decided_by: str | None
     decided_at: dt.datetime | None
     comment: str
+
+
+class PendingApprovalOut(Schema):
+    """What an endpoint answers (HTTP 202) when the act it was asked for now waits for a second person."""
+
+    status: str = Field("pending_approval", description="always `pending_approval`: nothing was carried out yet")
+    approval_id: int
+    act: str
+    summary: str
+    approval_url: str = Field(..., description="the page where a second person approves or returns it")
+    api_url: str = Field(..., description="GET it to follow the decision; POST …/approve or …/return to decide")
+    approver_roles: list[str]
+    message: str
+
+
+def pending_out(approval: ApprovalRequest) -> dict[str, Any]:
+    """The body of a 202 answer: the act was proposed, not done; who may approve it and where."""
+    policy = services.policy_for(approval.act)
+    roles = list(policy.approver_roles)
+    return {
+        "status": "pending_approval",
+        "approval_id": approval.pk,
+        "act": approval.act,
+        "summary": approval.summary,
+        "approval_url": f"/approvals/{approval.pk}/",
+        "api_url": f"/api/v1/approvals/{approval.pk}",
+        "approver_roles": roles,
+        "message": (
+            f"proposed, not yet done: approval request #{approval.pk} waits for a second person "
+            f"({', '.join(roles)}; not {approval.proposed_by.username}) to approve it"
+        ),
+    }
 
 
 class DecisionIn(Schema):

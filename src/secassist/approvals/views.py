@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,11 +8,25 @@ from django.views.decorators.http import require_http_methods
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import Role, has_capability
 from secassist.core.errors import DomainError
+from secassist.core.tables import Column, Table
 
 from . import access, selectors, services
 from .models import Status
 
 SCOPES = {"awaiting": "Awaiting my approval", "mine": "Proposed by me", "all": "All requests"}
+
+
+APPROVAL_TABLE = Table(
+    name="approvals",
+    columns=(
+        Column("summary", "What approving does", "summary", sortable=False),
+        Column("subject", "Concerns", "subject_label", sortable=False),
+        Column("proposed_by", "Proposed by", "proposed_by", order_by=("proposed_by__username",)),
+        Column("proposed", "Proposed", "proposed_at"),
+        Column("status", "Status", lambda a: a.get_status_display(), order_by=("status",)),
+    ),
+    default_sort="-proposed",
+)
 
 
 @capability("view")
@@ -30,11 +43,14 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Status.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    table = APPROVAL_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
     return render(
         request,
         "approvals/list.html",
-        {"page": page, "scope": scope, "scopes": SCOPES, "status": status, "statuses": Status.choices},
+        {"table": table, "page": page, "scope": scope, "scopes": SCOPES, "status": status, "statuses": Status.choices},
     )
 
 

@@ -15,6 +15,9 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from secassist.accounts.access import require
+from secassist.approvals import selectors as approval_selectors
+from secassist.approvals.api import PendingApprovalOut, pending_out
+from secassist.approvals.models import ApprovalRequest
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import money_str
@@ -291,6 +294,9 @@ class AllocationOut(Schema):
     committed: str
     disbursed: str
     activities: list[ActivityOut]
+    # Acts on this line waiting for a second person (e.g. an allocation that overrides an earmark):
+    # filled on the single-line answers (create, get), empty in lists.
+    pending_approvals: list[dict[str, Any]] = []
 
 
 def _activity_out(act: Any) -> dict[str, Any]:
@@ -303,6 +309,13 @@ def _activity_out(act: Any) -> dict[str, Any]:
         "first_fiscal_year": act.first_fiscal_year,
         "last_fiscal_year": act.last_fiscal_year,
     }
+
+
+def _pending_of(a: Allocation) -> list[dict[str, Any]]:
+    return [
+        {"id": r.pk, "act": r.act, "summary": r.summary, "approval_url": f"/approvals/{r.pk}/"}
+        for r in approval_selectors.for_subject(a).filter(status="pending")
+    ]
 
 
 def _alloc_out(a: Allocation) -> dict[str, Any]:
@@ -352,7 +365,8 @@ def list_allocations(
 
 @router.get("/funds/allocations/{allocation_id}", response=AllocationOut, summary="One allocation line")
 def get_allocation(request: HttpRequest, allocation_id: int) -> dict[str, Any]:
-    return _alloc_out(_alloc(allocation_id))
+    line = _alloc(allocation_id)
+    return {**_alloc_out(line), "pending_approvals": _pending_of(line)}
 
 
 @router.post("/funds/allocations", response={201: AllocationOut}, summary="Open an allocation line (and allocate to it)")
@@ -361,7 +375,7 @@ def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status[dic
     appr = _appr(data.pop("appropriation_id"))
     activity = {k: data.pop(k) for k in activities.ACTIVITY_FIELDS}
     alloc = activities.create_allocation_with_activity(acting_user=request.user, appropriation=appr, activity=activity, **data)
-    return Status(201, _alloc_out(_alloc(alloc.pk)))
+    return Status(201, {**_alloc_out(_alloc(alloc.pk)), "pending_approvals": _pending_of(alloc)})
 
 
 # ---------------------------------------------------------------- postings and balances
@@ -435,7 +449,11 @@ def list_postings(
     return [_entry_out(e) for e in qs[: max(1, min(limit, 5000))]]
 
 
-@router.post("/funds/postings", response={201: PostingOut}, summary="Post a ledger entry (every funds rule is checked)")
+@router.post(
+    "/funds/postings",
+    response={201: PostingOut, 202: PendingApprovalOut},
+    summary="Post a ledger entry (every funds rule is checked); 202: an earmark override proposed to a second person",
+)
 def create_posting(request: HttpRequest, payload: PostingIn) -> Status[dict[str, Any]]:
     require(request.user, "budget.edit")
     alloc = _alloc(payload.allocation_id) if payload.allocation_id else None
@@ -456,6 +474,8 @@ def create_posting(request: HttpRequest, payload: PostingIn) -> Status[dict[str,
         reason=payload.reason,
         earmark_override=payload.earmark_override,
     )
+    if isinstance(entry, ApprovalRequest):
+        return Status(202, pending_out(entry))
     return Status(201, _entry_out(entry))
 
 
@@ -475,12 +495,19 @@ def create_postings_batch(request: HttpRequest, payload: BatchIn) -> Status[list
     return Status(201, [_entry_out(e) for e in created])
 
 
-@router.post("/funds/postings/{entry_id}/reverse", response={201: PostingOut}, summary="Reverse a ledger entry (a correction)")
+@router.post(
+    "/funds/postings/{entry_id}/reverse",
+    response={201: PostingOut, 202: PendingApprovalOut},
+    summary="Reverse a ledger entry (a correction); 202: above the policy's threshold, proposed to a second person",
+)
 def reverse_posting(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Status[dict[str, Any]]:
     entry = LedgerEntry.objects.select_related("appropriation", "allocation", "to_allocation").filter(pk=entry_id).first()
     if entry is None:
         raise Http404(f"no ledger entry {entry_id}")
-    return Status(201, _entry_out(services.reverse_entry(acting_user=request.user, entry=entry, reason=payload.reason)))
+    done = services.reverse_entry(acting_user=request.user, entry=entry, reason=payload.reason)
+    if isinstance(done, ApprovalRequest):
+        return Status(202, pending_out(done))
+    return Status(201, _entry_out(done))
 
 
 class BalanceOut(Schema):

@@ -63,6 +63,23 @@ class BudgetConfig(AppConfig):
                 services.approve_notification_not_required,
             )
         )
+        registry.add_approval_act(
+            ApprovalAct(
+                services.EARMARK_ACT,
+                "Post a movement of funds that overrides an earmark (statutory floor or ceiling)",
+                ("budget_reviewer", "admin"),
+                services.approve_earmark_override,
+            )
+        )
+        registry.add_approval_act(
+            ApprovalAct(
+                services.REVERSE_ACT,
+                "Reverse (correct) a ledger entry above the threshold",
+                ("budget_reviewer", "admin"),
+                services.approve_reversal,
+                default_threshold=services.REVERSE_THRESHOLD,
+            )
+        )
         # The context returns None to hide the section (as the registry documents).
         section = views.country_section_context
         registry.add_country_section(CountrySection("Title 22 funds", 100, "budget/_country_section.html", section))  # type: ignore[arg-type]

@@ -87,7 +87,14 @@ class Submit653aForm(forms.Form):
 
 
 def attach(form: forms.Form, exc: DomainError) -> None:
-    """Tie a refusal to the field it names (or to the form as a whole)."""
+    """Tie a refusal to the field it names (or to the form as a whole); one naming several fields
+    (core.errors.raise_all) marks each of them."""
+    several = exc.details.get("errors")
+    if several:
+        for error in several:
+            name = error.get("field")
+            form.add_error(name if name in form.fields else None, error.get("message", ""))
+        return
     field = exc.details.get("field")
     if field == "to_allocation_id":
         field = "to_allocation"

@@ -107,6 +107,56 @@ def with_notification(lines: list[Allocation]) -> list[Allocation]:
     return lines
 
 
+@dataclass(frozen=True)
+class CnHint:
+    """Whether money moved into a line could be obligated under the line's cleared notifications."""
+
+    needs_cn: bool | None  # None: cannot tell (unknown is never a yes: obligations would be refused)
+    code: str
+    message: str
+    allocated_after: Decimal
+
+
+def reallocation_cn_hint(*, target: Allocation, amount: Decimal, on_date: dt.date | None = None) -> CnHint:
+    """Before a reallocation into `target` is saved: would obligating the line's whole allocation
+    after it pass the CN gate? Asked of the gate itself (congress.obligation_gate, the one source
+    that refuses obligations), so the hint and the refusal can never disagree."""
+    from secassist.core.errors import RuleViolation
+
+    on = on_date or clock.today()
+    balance = Balance.objects.filter(allocation=target).first()
+    allocated_after = (balance.allocated if balance else ZERO) + amount
+    name = target.recipient_name
+    if not target.notification_required:
+        return CnHint(False, "", f"{name} is recorded as needing no congressional notification.", allocated_after)
+    gate = registry.service("congress.obligation_gate")
+    state = notification_states([target])[target.pk]
+    if gate is None:
+        return CnHint(None, "", f"{name}: {state['label']} — obligations will be refused until that is known.", allocated_after)
+    to_obligate = allocated_after - state["obligated"]
+    if to_obligate <= 0:
+        return CnHint(False, "", f"{name} has already obligated {rules.money(state['obligated'])}.", allocated_after)
+    try:
+        gate(allocation=target, amount=to_obligate, on_date=on)
+    except RuleViolation as exc:
+        notified = state["ceiling"] > 0
+        what = "a new or amended CN for the increase" if notified else "a congressional notification"
+        return CnHint(
+            True,
+            exc.code,
+            f"After this move {name} holds {rules.money(allocated_after)}: obligating it needs {what} cleared first "
+            f"({exc.code}: {exc.message})",
+            allocated_after,
+        )
+    return CnHint(
+        False,
+        "",
+        f"After this move {name} holds {rules.money(allocated_after)}, within its cleared notification "
+        f"coverage of {rules.money(state['ceiling'])}: no new CN is needed to obligate it.",
+        allocated_after,
+    )
+
+
 def allocations(
     *, fiscal_year: int | None = None, account: str | None = None, country: str | None = None
 ) -> QuerySet[Allocation]:

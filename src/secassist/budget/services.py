@@ -9,6 +9,7 @@ the ledger entry and writes the new balances in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.dates import add_days, parse_date
-from secassist.core.errors import Conflict, InvalidInput, RuleViolation
+from secassist.core.errors import Conflict, InvalidInput, RuleViolation, raise_all
 from secassist.core.fiscal import FiscalYear, cancellation_date, period_of_availability_end
 from secassist.core.money import to_money
 from secassist.core.registry import registry
@@ -293,6 +294,15 @@ def resolve_recipient(kind: str, recipient: str) -> dict[str, Any]:
     return {"country": None, "pseudo_region": None, "recipient_name": recipient}
 
 
+def _checked(problems: list[InvalidInput], validate: Callable[[], Any]) -> Any:
+    """Run one field's validation; keep its refusal instead of raising it."""
+    try:
+        return validate()
+    except InvalidInput as exc:
+        problems.append(exc)
+        return None
+
+
 @transaction.atomic
 def create_allocation(
     *,
@@ -308,9 +318,13 @@ def create_allocation(
     earmark_override: bool = False,
 ) -> Allocation:
     require(acting_user, "budget.edit")
-    who = resolve_recipient(recipient_kind, recipient)
-    purpose = _text(purpose, "purpose", required=False, max_length=200)
-    value = to_money(amount)
+    # Every field is checked before refusing, so the form shows every problem at once, not the first.
+    problems: list[InvalidInput] = []
+    who = _checked(problems, lambda: resolve_recipient(recipient_kind, recipient))
+    purpose = _checked(problems, lambda: _text(purpose, "purpose", required=False, max_length=200))
+    value = _checked(problems, lambda: to_money(amount))
+    if problems:
+        raise_all(problems)
     if Allocation.objects.filter(
         appropriation=appropriation, recipient_kind=recipient_kind, recipient_name=who["recipient_name"], purpose=purpose
     ).exists():
@@ -514,8 +528,14 @@ def post_entry(
     reason: str = "",
     earmark_override: bool = False,
     reverses: LedgerEntry | None = None,
-) -> LedgerEntry:
-    require(acting_user, "budget.edit")
+    approved_by_request: Any = None,
+) -> Any:
+    """Post one ledger entry after every funds rule. Returns the entry, or — when it overrides an
+    earmark and the policy for `budget.earmark_override` needs a second person — the approval
+    request proposing it (nothing is posted until that person approves; ADR 0710).
+    `approved_by_request` is set only by the approvals handler (the checker carries the act out)."""
+    if approved_by_request is None:
+        require(acting_user, "budget.edit")
     _choice(entry_type, EntryType, "entry_type")
     value = to_money(amount)
     if value <= 0:
@@ -554,6 +574,22 @@ def post_entry(
         results = _policy_checks(appr, account, entry_type, value, on, allocation, to_allocation)
         raise_first(results)
     overridden = _earmark_checks(appr, entry_type, effect, allocation, to_allocation, earmark_override, reverses)
+    if overridden and reverses is None and approved_by_request is None and approvals.needs_approval(EARMARK_ACT, amount=value):
+        return _propose_earmark_override(
+            acting_user,
+            appr,
+            allocation,
+            to_allocation,
+            entry_type,
+            value,
+            on,
+            overridden,
+            {
+                "document_type": document_type,
+                "document_ref": document_ref,
+                "reason": reason,
+            },
+        )
     flags = _flags_634a(appr, entry_type, value, allocation, to_allocation, after_lines) if reverses is None else []
 
     entry = LedgerEntry.objects.create(
@@ -694,11 +730,122 @@ def _write_balances(
         ) from None
 
 
+EARMARK_ACT = "budget.earmark_override"
+REVERSE_ACT = "budget.reverse_entry"
+# A starting value the administrator sets to office practice (/approvals/policies/): reversals of
+# more than this need a second person; smaller corrections are posted at once (still audited).
+REVERSE_THRESHOLD = Decimal("1000000.00")
+
+
+def _propose_earmark_override(
+    acting_user: Any,
+    appr: Appropriation,
+    allocation: Allocation | None,
+    to_allocation: Allocation | None,
+    entry_type: str,
+    value: Decimal,
+    on: dt.date,
+    overridden: list[rules.RuleResult],
+    texts: dict[str, str],
+) -> Any:
+    """Overriding an earmark (a statutory floor or ceiling) commits the Department: propose it."""
+    subject: Any = allocation or appr
+    broken = "; ".join(f"{r.code} {r.message}" for r in overridden)
+    return approvals.propose(
+        acting_user=acting_user,
+        act=EARMARK_ACT,
+        subject=subject,
+        summary=f"post {entry_type} of {rules.money(value)} on {subject} although it breaks an earmark ({broken})"[:500],
+        reason=texts["reason"],
+        payload={
+            "appropriation": appr.pk,
+            "allocation": allocation.pk if allocation else None,
+            "to_allocation": to_allocation.pk if to_allocation else None,
+            "entry_type": entry_type,
+            "amount": str(value),
+            "effective_on": on.isoformat(),
+            "overridden": [r.as_dict() for r in overridden],
+            **texts,
+        },
+        subject_url=f"/funds/allocations/{allocation.pk}/" if allocation else f"/funds/appropriations/{appr.pk}/",
+    )
+
+
+def approve_earmark_override(*, request: Any, acting_user: Any) -> None:
+    """The approvals handler: the checker agreed; the entry is posted now, every other rule checked again."""
+    data = request.payload
+    lines = {a.pk: a for a in Allocation.objects.filter(pk__in=[data["allocation"], data["to_allocation"]])}
+    post_entry(
+        acting_user=acting_user,
+        appropriation=Appropriation.objects.get(pk=data["appropriation"]),
+        allocation=lines.get(data["allocation"]),
+        to_allocation=lines.get(data["to_allocation"]),
+        entry_type=data["entry_type"],
+        amount=data["amount"],
+        effective_on=data["effective_on"],
+        document_type=data["document_type"],
+        document_ref=data["document_ref"],
+        reason=_approved_reason(request, acting_user),
+        earmark_override=True,
+        approved_by_request=request,
+    )
+
+
+def _approved_reason(request: Any, checker: Any) -> str:
+    return f"{request.reason} (proposed by {request.proposed_by.username}, approved by {checker.username}: request #{request.pk})"
+
+
 @transaction.atomic
-def reverse_entry(*, acting_user: Any, entry: LedgerEntry, reason: str) -> LedgerEntry:
-    """A correction: the mirror image of `entry`, checked like any posting (it may not overdraw)."""
+def reverse_entry(*, acting_user: Any, entry: LedgerEntry, reason: str) -> Any:
+    """A correction: the mirror image of `entry`, checked like any posting (it may not overdraw).
+    A reversal of more than the policy's threshold (`budget.reverse_entry`) is proposed to a second
+    person instead, once a dry run shows it would pass; returns the reversal or the approval request."""
     require(acting_user, "budget.edit")
     reason = _text(reason, "reason", max_length=2000)
+    _must_be_reversible(entry)
+    if not approvals.needs_approval(REVERSE_ACT, amount=entry.amount):
+        return _post_reversal(acting_user, entry, reason)
+    _dry_run_reversal(acting_user, entry, reason)
+    return approvals.propose(
+        acting_user=acting_user,
+        act=REVERSE_ACT,
+        subject=entry,
+        summary=f"reverse ledger entry #{entry.pk} ({entry.entry_type} of {rules.money(entry.amount)} on "
+        f"{entry.allocation or entry.appropriation}, {entry.effective_on})"[:500],
+        reason=reason,
+        payload={"entry": entry.pk, "entry_type": entry.entry_type, "amount": str(entry.amount), "reason": reason},
+        subject_url=_entry_url(entry),
+    )
+
+
+def _entry_url(entry: LedgerEntry) -> str:
+    if entry.allocation_id:
+        return f"/funds/allocations/{entry.allocation_id}/"
+    return f"/funds/appropriations/{entry.appropriation_id}/ledger/"
+
+
+class _WouldPass(Exception):
+    pass
+
+
+def _dry_run_reversal(acting_user: Any, entry: LedgerEntry, reason: str) -> None:
+    """Refuse now (with the rule's message) a reversal that could not pass when approved."""
+    try:
+        with transaction.atomic():
+            _post_reversal(acting_user, entry, reason)
+            raise _WouldPass
+    except _WouldPass:
+        return
+
+
+def approve_reversal(*, request: Any, acting_user: Any) -> None:
+    """The approvals handler: post the reversal now (every rule checked again on today's balances)."""
+    entry = LedgerEntry.objects.select_related("appropriation", "allocation", "to_allocation").get(pk=int(request.subject_id))
+    _must_be_reversible(entry)
+    _post_reversal(acting_user, entry, _approved_reason(request, acting_user), approved_by_request=request)
+
+
+def _must_be_reversible(entry: LedgerEntry) -> None:
     if entry.reverses_id is not None:
         raise violation(
             "BUD-017", f"entry #{entry.pk} is itself a reversal", "post the original entry again instead", entry=entry.pk
@@ -707,9 +854,12 @@ def reverse_entry(*, acting_user: Any, entry: LedgerEntry, reason: str) -> Ledge
         raise violation(
             "BUD-017", f"entry #{entry.pk} has already been reversed", "nothing: the correction exists", entry=entry.pk
         )
+
+
+def _post_reversal(acting_user: Any, entry: LedgerEntry, reason: str, approved_by_request: Any = None) -> LedgerEntry:
     try:
         with transaction.atomic():
-            return post_entry(
+            return post_entry(  # type: ignore[no-any-return]
                 acting_user=acting_user,
                 appropriation=entry.appropriation,
                 entry_type=entry.entry_type,
@@ -722,6 +872,7 @@ def reverse_entry(*, acting_user: Any, entry: LedgerEntry, reason: str) -> Ledge
                 reason=reason,
                 reverses=entry,
                 earmark_override=True,
+                approved_by_request=approved_by_request,
             )
     except IntegrityError:
         raise violation(

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from secassist.accounts.access import get_visible
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals.models import ApprovalRequest
 from secassist.audit.selectors import events_for
 from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import FORMATS
 from secassist.core.fiscal import FiscalYear
+from secassist.core.money import to_money
 from secassist.core.registry import registry
 
 from . import charts, forms, rules, selectors, services, tables, workflow
@@ -199,12 +201,16 @@ class _DryRun(Exception):
 
 
 def _dry_run(fn: Any) -> tuple[bool, str]:
-    """Run the real service and roll it back: the live check uses exactly the rules a save would."""
+    """Run the real service and roll it back: the live check uses exactly the rules a save would.
+    A save that would be proposed to a second person (maker-checker) passes, and says so."""
+    outcome: list[Any] = []
     try:
         with transaction.atomic():
-            fn()
+            outcome.append(fn())
             raise _DryRun
     except _DryRun:
+        if outcome and isinstance(outcome[0], ApprovalRequest):
+            return True, f"it will be proposed to a second person for approval, not posted at once: {outcome[0].summary}"
         return True, ""
     except DomainError as exc:
         return False, forms.explain(exc)
@@ -234,7 +240,22 @@ def posting_check(request: HttpRequest, pk: int) -> HttpResponse:
         ok, message = False, "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
     else:
         ok, message = _dry_run(lambda: _post(request, alloc, form.cleaned_data))
-    return render(request, "budget/_check.html", {"ok": ok, "message": message, "what": "This entry"})
+    hint = _cn_hint(alloc, form.cleaned_data) if form.is_valid() else None
+    return render(request, "budget/_check.html", {"ok": ok, "message": message, "what": "This entry", "cn_hint": hint})
+
+
+def _cn_hint(alloc: Allocation, data: dict[str, Any]) -> selectors.CnHint | None:
+    """For money moved into another line: will obligating it there need a (new) notification?"""
+    if data.get("entry_type") not in services.MOVEMENTS or not data.get("to_allocation") or not data.get("amount"):
+        return None
+    try:
+        amount = to_money(data["amount"])
+    except InvalidInput:
+        return None
+    target = Allocation.objects.filter(appropriation_id=alloc.appropriation_id, pk=data["to_allocation"]).first()
+    if target is None or amount <= 0:
+        return None
+    return selectors.reallocation_cn_hint(target=target, amount=amount)
 
 
 # ---------------------------------------------------------------- allocation lines
@@ -249,7 +270,14 @@ def _targets(alloc: Allocation) -> list[tuple[int, str]]:
     ]
 
 
-def _post(request: HttpRequest, alloc: Allocation, data: dict[str, Any]) -> LedgerEntry:
+def _proposed(approval: ApprovalRequest) -> str:
+    return (
+        f"Proposed, not yet done: approval request #{approval.pk} ({approval.summary}) waits for a second person "
+        f"— see /approvals/{approval.pk}/."
+    )
+
+
+def _post(request: HttpRequest, alloc: Allocation, data: dict[str, Any]) -> Any:
     target = None
     if data.get("to_allocation"):
         target = get_visible(Allocation.objects.filter(appropriation_id=alloc.appropriation_id), pk=data["to_allocation"])
@@ -354,6 +382,9 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _line_action(request: HttpRequest, alloc: Allocation, action: str, data: dict[str, Any]) -> None:
     if action == "post":
         entry = _post(request, alloc, data)
+        if isinstance(entry, ApprovalRequest):
+            messages.success(request, _proposed(entry))
+            return
         for flag in entry.flags:
             messages.warning(request, f"{flag['code']}: {flag['message']}")
         messages.success(request, f"Entry #{entry.pk} posted.")
@@ -385,7 +416,10 @@ def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     try:
         rev = services.reverse_entry(acting_user=request.user, entry=entry, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Entry #{entry.pk} reversed by #{rev.pk}.")
+        if isinstance(rev, ApprovalRequest):
+            messages.success(request, _proposed(rev))
+        else:
+            messages.success(request, f"Entry #{entry.pk} reversed by #{rev.pk}.")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(back)

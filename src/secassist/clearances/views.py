@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -12,9 +11,22 @@ from secassist.accounts.access import get_visible
 from secassist.accounts.permissions import capability
 from secassist.core import clock
 from secassist.core.errors import DomainError
+from secassist.core.tables import Column, Table
 
 from . import selectors, services, versions
 from .models import DECIDED, Position
+
+CLEARANCE_TABLE = Table(
+    name="clearances",
+    columns=(
+        Column("subject", "Subject", "subject_label", sortable=False),
+        Column("office", "Office", "office.code", order_by=("office__code",)),
+        Column("reason", "Why asked", "reason"),
+        Column("due", "Due", "due_on"),
+        Column("position", "Position", lambda c: c.get_position_display(), order_by=("position",)),
+    ),
+    default_sort="due",
+)
 
 
 @capability("view")
@@ -25,8 +37,11 @@ def clearance_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(selectors.open_q(), office_id=getattr(request.user, "office_id", None) or 0)
     elif scope == "overdue":
         qs = qs.filter(position=Position.PENDING, due_on__lt=clock.today())
-    page = Paginator(qs.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
-    return render(request, "clearances/list.html", {"page": page, "scope": scope, "today": clock.today()})
+    table = CLEARANCE_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
+    return render(request, "clearances/list.html", {"table": table, "page": page, "scope": scope, "today": clock.today()})
 
 
 @capability("view", write="clearance.respond")

@@ -17,6 +17,8 @@ from ninja import Status as Reply
 
 from secassist.accounts.access import get_visible, require
 from secassist.approvals import selectors as approval_selectors
+from secassist.approvals.api import PendingApprovalOut, pending_out
+from secassist.approvals.models import ApprovalRequest
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
 from secassist.core.money import money_str
@@ -95,7 +97,16 @@ def package_out(p: Package, cache: dict[Any, Any] | None = None, *, with_verdict
         "reported_transmitted_on": p.reported_transmitted_on,
         "document_reference": p.document_reference,
         "approval": _approval(p) if p.kind == PackageKind.HISTORICAL else None,
+        "pending_approval": _pending(p),
     }
+
+
+def _pending(p: Package) -> dict[str, Any] | None:
+    """An act on this CN waiting for a second person (a transmittal, a historical record)."""
+    pending = approval_selectors.for_subject(p).filter(status="pending").first()
+    if pending is None:
+        return None
+    return {"id": pending.pk, "act": pending.act, "summary": pending.summary, "url": f"/approvals/{pending.pk}/"}
 
 
 def _approval(p: Package) -> dict[str, Any] | None:
@@ -206,13 +217,19 @@ def patch(request: HttpRequest, pk: int, payload: PackagePatch) -> dict[str, Any
     return package_out(_load(request, package.pk), with_verdict=True)
 
 
-@router.post("/notifications/{pk}/transition", response=PackageOut, summary="Move a CN through its lifecycle")
-def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str, Any]:
+@router.post(
+    "/notifications/{pk}/transition",
+    response={200: PackageOut, 202: PendingApprovalOut},
+    summary="Move a CN through its lifecycle; 202: a transmittal proposed to a second person (nothing moved yet)",
+)
+def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
     params = payload.dict(exclude_unset=True)
     action = params.pop("action")
     note = params.pop("note", "") or ""
-    package = workflow.transition(acting_user=request.user, package=_load(request, pk), action=action, note=note, **params)
-    return package_out(_load(request, package.pk), with_verdict=True)
+    done = workflow.transition(acting_user=request.user, package=_load(request, pk), action=action, note=note, **params)
+    if isinstance(done, ApprovalRequest):
+        return Reply(202, pending_out(done))
+    return package_out(_load(request, done.pk), with_verdict=True)
 
 
 @router.get("/notifications/{pk}/clock", response=ClockOut, summary="Transmittal, statutory wait end, open holds, clearance date")

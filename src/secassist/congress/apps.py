@@ -19,7 +19,7 @@ class CongressConfig(AppConfig):
             registry,
         )
 
-        from . import coverage, demo, documents, exports, historical, integrations, loader, services, views
+        from . import coverage, demo, documents, exports, historical, integrations, loader, services, transmittal, views
 
         registry.add_versioned_document(
             VersionedDocument(
@@ -41,6 +41,15 @@ class CongressConfig(AppConfig):
                 ("sa_analyst", "t10_analyst", "budget_reviewer", "admin"),
                 historical.on_approve,
                 current_version=historical.current_version,
+            )
+        )
+        registry.add_approval_act(
+            ApprovalAct(
+                transmittal.ACT,
+                "Record a CN as transmitted to Congress (starts the statutory waiting period)",
+                ("sa_analyst", "t10_analyst", "admin"),
+                transmittal.on_approve,
+                current_version=transmittal.current_version,
             )
         )
         registry.add_importer(

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from secassist.approvals.demo import approve_if_proposed
 from secassist.core import clock
 from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
@@ -156,7 +157,12 @@ def _make(user: Any, item: dict[str, Any], title: str, fy: int) -> Package:
     for office in item["offices"]:
         _clear_one(user, package, office)
     workflow.transition(acting_user=user, package=package, action="clear")
-    workflow.transition(acting_user=user, package=package, action="transmit", transmitted_on=today - dt.timedelta(days=sent_ago))
+    # Transmittal needs a second person (maker-checker): proposed by the demo user, approved by another.
+    approve_if_proposed(
+        workflow.transition(
+            acting_user=user, package=package, action="transmit", transmitted_on=today - dt.timedelta(days=sent_ago)
+        )
+    )
     if stage == "on_hold":
         committee, held_ago = item["hold"]
         hold = services.place_hold(

@@ -111,6 +111,7 @@ class PackageOut(Schema):
     reported_transmitted_on: dt.date | None = None  # historical: as recorded; transmitted_on is set once approved
     document_reference: str = ""
     approval: dict[str, Any] | None = None  # historical: the latest approval request (id, status, by, when)
+    pending_approval: dict[str, Any] | None = None  # an act on it waiting for a second person (id, act, summary, url)
 
 
 class HistoricalIn(Schema):

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,15 +14,17 @@ from secassist.accounts.access import get_visible
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.approvals import selectors as approval_selectors
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances import selectors as clearance_selectors
 from secassist.clearances import versions as clearance_versions
-from secassist.core import clock
+from secassist.core import clock, confirm
 from secassist.core.dates import parse_date
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import content_type
+from secassist.core.tables import Column, Table
 from secassist.reference.models import Committee, Office
 
-from . import deadlines, documents, exports, historical, ics, selectors, services, verdicts, workflow
+from . import deadlines, documents, exports, historical, ics, selectors, services, transmittal, verdicts, workflow
 from .fields import EDITABLE, TEAMS
 from .models import TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, PackageKind, Status
 
@@ -105,15 +106,38 @@ def _version(package: Package, request: HttpRequest) -> Any:
     return clearance_versions.get_version("congress.package", str(package.pk), number)
 
 
+PACKAGE_TABLE = Table(
+    name="notifications",
+    columns=(
+        Column("number", "CN", "number"),
+        Column("title", "Title", "title"),
+        Column("recipient", "Recipient", "recipient_name", order_by=("country__name", "pseudo_region__name")),
+        Column("program", "Program", "program"),
+        Column("fy", "FY", "fiscal_year"),
+        Column("amount", "Amount", "amount"),
+        Column("stage", "Stage", lambda p: str(selectors.stage_of(p)), order_by=("status",)),
+        Column("transmitted", "Transmitted", "transmitted_on"),
+        Column("wait_ends", "Waiting period ends", "wait_ends_on"),
+        Column("restrictions", "Restrictions today", lambda p: "", sortable=False, exported=False),
+    ),
+    default_sort="-fy",
+)
+
+
 @capability("view")
 def package_list(request: HttpRequest) -> HttpResponse:
+    """The notifications list: filter, sort, page and export (core/tables.py); the stage and the waiting
+    period come from the selectors (one source), the restrictions verdict is checked for the page shown."""
     params = {k: request.GET.get(k, "").strip()[:80] for k in ("status", "team", "country", "fiscal_year", "q")}
     if params["status"] not in Status.values:
         params["status"] = ""
     if not params["fiscal_year"].isdigit():
         params["fiscal_year"] = ""
-    qs = selectors.filtered(selectors.visible_packages(request.user), **params).order_by("-fiscal_year", "number")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    qs = selectors.filtered(selectors.visible_packages(request.user), **params)
+    table = PACKAGE_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
     restrictions = verdicts.verdicts_for(list(page))
     rows = [
         {"p": p, "stage": selectors.stage_of(p), "wait": selectors.wait_status(p), "restrictions": restrictions[p.pk]}
@@ -123,7 +147,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
         request,
         "congress/list.html",
         {
-            "page": page,
+            "table": table,
             "rows": rows,
             "params": params,
             "statuses": Status.choices,
@@ -252,6 +276,7 @@ def _detail_context(request: HttpRequest, package: Package) -> dict[str, Any]:
         "page_marking": package.marking,
         "approvals": list(approval_selectors.for_subject(package)) if package.kind == PackageKind.HISTORICAL else [],
         "historical_pending": package.kind == PackageKind.HISTORICAL and package.status == Status.DRAFTING,
+        "pending_approvals": list(approval_selectors.for_subject(package).filter(status="pending")),
     }
 
 
@@ -263,7 +288,12 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _post_and_back(request: HttpRequest, package: Package, do: Any, success: str) -> HttpResponse:
     try:
-        do()
+        done = do()
+        if isinstance(done, ApprovalRequest):
+            success = (
+                f"{package.number}: proposed, not yet done — approval request #{done.pk} waits for a second person "
+                f"({done.summary})."
+            )
         messages.success(request, success)
         return redirect("congress:detail", pk=package.pk)
     except DomainError as exc:
@@ -304,6 +334,36 @@ def historical_propose(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+IRREVERSIBLE = ("transmit", "withdraw", "supersede")
+
+
+def _consequence(package: Package, action: str, params: dict[str, Any]) -> confirm.Consequence:
+    """What transmit, withdraw and supersede will do, said before they are done."""
+    n = package.number
+    if action == "transmit":
+        committees = ", ".join(params.get("addressees") or []) or "the committees of its statutory bases"
+        lines = [
+            f"{n} is recorded as transmitted to {committees} on {params.get('transmitted_on') or clock.today()}.",
+            "Its statutory waiting period starts from that date; the funds lines it covers can be obligated once it ends "
+            "and no hold is open.",
+        ]
+        if transmittal.needs_approval(package):
+            lines.append("Transmittal needs a second person: it is proposed now and takes effect when approved.")
+        return confirm.Consequence(f"record the transmittal of {n}", lines, button="Yes, record the transmittal")
+    if action == "withdraw":
+        lines = [
+            f"{n} is withdrawn: pending clearance requests are withdrawn and it no longer covers any funds line.",
+            "Obligations on the lines it covered are refused until another CN clears.",
+        ]
+        return confirm.Consequence(f"withdraw {n}", lines, button="Yes, withdraw it")
+    successor = params.get("superseded_by")
+    lines = [
+        f"{n} is superseded and no longer covers any funds line.",
+        f"CN #{successor} replaces it." if successor else "A new draft copy is opened, to be amended and notified again.",
+    ]
+    return confirm.Consequence(f"supersede {n}", lines, button="Yes, supersede it")
+
+
 @capability("view", write="congress.edit")
 @require_POST
 def package_transition(request: HttpRequest, pk: int) -> HttpResponse:
@@ -317,6 +377,8 @@ def package_transition(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.getlist(key):
             params[key] = request.POST.getlist(key)
     label = workflow.TRANSITIONS[action].label if action in workflow.TRANSITIONS else action
+    if action in IRREVERSIBLE and not confirm.is_confirmed(request):
+        return confirm.ask(request, _consequence(package, action, params), cancel_url=f"/notifications/{package.pk}/")
     return _post_and_back(
         request,
         package,

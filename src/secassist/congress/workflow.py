@@ -24,7 +24,7 @@ from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation, TransitionNotAllowed
 from secassist.reference.models import Committee, Office
 
-from . import clocks, rules
+from . import clocks, rules, transmittal
 from .fields import parse_date
 from .models import Package, PackageHistory, PackageKind, Status
 from .numbering import next_number
@@ -291,11 +291,15 @@ def available_actions(package: Package) -> list[Transition]:
 
 
 @transaction.atomic
-def transition(*, acting_user: Any, package: Package, action: str, note: str = "", **params: Any) -> Package:
+def transition(*, acting_user: Any, package: Package, action: str, note: str = "", **params: Any) -> Any:
+    """Move the CN; returns the package, or — for a transmittal that needs a second person
+    (transmittal.py, ADR 0710) — the approval request proposing it (the package is unchanged)."""
     spec = TRANSITIONS.get(action)
     if spec is None or (not spec.user_action and not params.pop("_internal", False)):
         raise InvalidInput(f"action must be one of {', '.join(USER_ACTIONS)}", field="action", value=action, allowed=USER_ACTIONS)
-    require(acting_user, spec.capability)
+    approved_by = params.pop("_approved_by", None)  # set only by the approvals handler: the checker's rights were checked there
+    if approved_by is None:
+        require(acting_user, spec.capability)
     package.refresh_from_db()
     old = package.status
     if old not in spec.sources:
@@ -314,6 +318,8 @@ def transition(*, acting_user: Any, package: Package, action: str, note: str = "
             action=action,
         )
     extra = spec.guard(package, params, acting_user)
+    if action == "transmit" and approved_by is None and transmittal.needs_approval(package):
+        return transmittal.propose(acting_user=acting_user, package=package, extra=extra, note=note)
     updates = {k: v for k, v in extra.items() if not k.startswith("_")}
     now = clock.now()
     # Conditional update on the old status: of two concurrent transitions exactly one wins.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 
 class DomainError(Exception):
@@ -61,6 +62,16 @@ class ImportRejected(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409
+
+
+def raise_all(problems: Sequence[InvalidInput]) -> NoReturn:
+    """Refuse once for several bad fields: the message names each; `details['errors']` lists them
+    (field, message, allowed) so a form can mark every field and an API client can fix all at once."""
+    if len(problems) == 1:
+        raise problems[0]
+    errors = [{"field": p.details.get("field"), "message": p.message, "allowed": p.details.get("allowed")} for p in problems]
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    raise InvalidInput(f"{len(problems)} fields are invalid — {summary}", field=errors[0]["field"], errors=errors)
 
 
 def _jsonable(value: Any) -> Any:

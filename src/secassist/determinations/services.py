@@ -399,7 +399,11 @@ def enter_register(*, acting_user: Any, package: DeterminationPackage) -> Determ
         )
         package.refresh_from_db()
         return package
-    waiver = restriction_services.record_waiver(acting_user=acting_user, **register_fields(package))
+    waiver = restriction_services.record_waiver(
+        acting_user=acting_user,
+        approved_under=f"the policy for {REGISTER_ACT} needs no second person",
+        **register_fields(package),
+    )
     return link_waiver(acting_user=acting_user, package=package, waiver=waiver, route="recorded directly (no approval required)")
 
 
@@ -417,7 +421,9 @@ def approve_register(*, request: Any, acting_user: Any) -> None:
     package = DeterminationPackage.objects.select_related("restriction", "country").get(pk=int(request.subject_id))
     if package.waiver_id:
         raise RuleViolation("the package is already linked to a register entry", code="DET-008", waiver=package.waiver_id)
-    waiver = restriction_services.record_waiver(acting_user=acting_user, **register_fields(package))
+    waiver = restriction_services.record_waiver(
+        acting_user=acting_user, approved_under=f"approval request #{request.pk} ({REGISTER_ACT})", **register_fields(package)
+    )
     route = f"two-person approval: signed entry proposed by {request.proposed_by.username}, approved by {acting_user.username}"
     link_waiver(acting_user=acting_user, package=package, waiver=waiver, route=route)
 

@@ -14,6 +14,7 @@ from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.core import clock
 from secassist.core.errors import DomainError, InvalidInput
+from secassist.core.tables import Column, Table
 from secassist.reference.models import Cocom
 
 from . import access, charts, importers, programs, reports, selectors, services
@@ -105,6 +106,19 @@ def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- objectives
 
 
+OBJECTIVE_TABLE = Table(
+    name="objectives",
+    columns=(
+        Column("objective", "Objective", lambda o: f"{o.code} {o.title}", order_by=("code",)),
+        Column("country", "Country", "country.iso3", order_by=("country__iso3",)),
+        Column("kind", "Kind", lambda o: o.get_kind_display() + (f" ({o.ccmd})" if o.ccmd else ""), order_by=("kind", "ccmd")),
+        Column("version", "Version", "version"),
+        Column("programs", "Programs", lambda o: len(o.links.all()), sortable=False),
+    ),
+    default_sort="objective",
+)
+
+
 @capability("view", write="oversight.edit")
 def objective_list(request: HttpRequest) -> HttpResponse:
     values: dict[str, str] = {}
@@ -125,11 +139,14 @@ def objective_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _refused(request, exc)
     f, _ = _filters(request)
+    table = OBJECTIVE_TABLE.bind(request, selectors.objectives(country=f["country"]))
+    if table.export_format:
+        return table.export_response()
     return render(
         request,
         "oversight/objectives.html",
         {
-            "objectives": selectors.objectives(country=f["country"]),
+            "table": table,
             "f": f,
             "values": values,
             "kinds": ObjectiveKind.choices,

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +15,9 @@ from django.views.decorators.http import require_POST
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
 from secassist.clearances import selectors as clearance_selectors
-from secassist.core import clock
+from secassist.core import clock, confirm
 from secassist.core.errors import DomainError
+from secassist.core.tables import Column, Table
 from secassist.reference.models import Cocom
 
 from . import access, documents, forms, rules, selectors, services, workflow
@@ -79,6 +79,65 @@ def _form_page(
 # ---- planning products -------------------------------------------------------------------------
 
 
+def _iso3s(obj: Any) -> str:
+    return ", ".join(c.iso3 for c in obj.countries.all())
+
+
+PRODUCT_TABLE = Table(
+    name="planning-products",
+    columns=(
+        Column("title", "Title", "title"),
+        Column("type", "Type", lambda p: p.get_product_type_display(), order_by=("product_type",)),
+        Column("owner", "Owner", "owner_label", order_by=("owner_kind", "owner_ccmd")),
+        Column("version", "Version", "version"),
+        Column("marking", "Marking of the product", "marking", order_by=("classification", "dissemination")),
+        Column("countries", "Countries", _iso3s, sortable=False),
+        Column("updated", "Updated", "updated_at", shown=False),
+    ),
+    default_sort="-updated",
+)
+TASKER_TABLE = Table(
+    name="taskers",
+    columns=(
+        Column("tasker", "Tasker", lambda t: f"Tasker {t.pk}", order_by=("id",)),
+        Column("product", "Product", "product.title", order_by=("product__title",)),
+        Column("status", "Status", lambda t: t.get_status_display(), order_by=("status",)),
+        Column("lead", "State lead", "state_lead", order_by=("state_lead__username",)),
+        Column("office_due", "Office suspense", "office_due_on"),
+        Column("due", "DoD due", "due_on"),
+    ),
+    default_sort="due",
+)
+POSTURE_TABLE = Table(
+    name="posture-changes",
+    columns=(
+        Column("title", "Request", "title"),
+        Column("country", "Country", "country.name", order_by=("country__name",)),
+        Column("sponsor", "DoD sponsor", "dod_sponsor"),
+        Column("received", "Received", "received_on"),
+        Column("coordination", "Coordination", lambda p: p.get_coordination_status_display(), order_by=("coordination_status",)),
+        Column("decision", "Decision", lambda p: p.get_decision_display(), order_by=("decision", "decision_on")),
+        Column("decision_on", "Decided on", "decision_on", shown=False),
+    ),
+    default_sort="-received",
+)
+ENGAGEMENT_TABLE = Table(
+    name="engagements",
+    columns=(
+        Column("title", "Engagement", "title"),
+        Column("kind", "Kind", lambda e: e.get_kind_display(), order_by=("kind",)),
+        Column("held", "Date", "held_on"),
+        Column(
+            "actions",
+            "Open action items",
+            lambda e: "; ".join(f"{a.owner} (due {a.due_on})" for a in e.action_items.all() if a.is_open),
+            sortable=False,
+        ),
+    ),
+    default_sort="-held",
+)
+
+
 @capability("view")
 def product_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.products(request.user)
@@ -91,13 +150,17 @@ def product_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(owner_kind=owner)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(countries__iso3__iexact=q) | Q(countries__name__icontains=q)).distinct()
-    page = Paginator(qs.order_by("-updated_at", "id"), 50).get_page(request.GET.get("page"))
+    table = PRODUCT_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
     taskers = list(selectors.taskers(request.user).exclude(status=TaskerStatus.CLOSED).order_by("due_on")[:50])
     products = list(page) + [t.product for t in taskers]
     return _page(
         request,
         "plans/list.html",
         {
+            "table": table,
             "page": page,
             "taskers": taskers,
             "types": ProductType.choices,
@@ -192,11 +255,14 @@ def tasker_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.taskers(request.user)
     if status in TaskerStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    table = TASKER_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
     return _page(
         request,
         "plans/taskers.html",
-        {"page": page, "status": status, "statuses": TaskerStatus.choices, "today": clock.today()},
+        {"table": table, "page": page, "status": status, "statuses": TaskerStatus.choices, "today": clock.today()},
         [t.product for t in page],
     )
 
@@ -283,10 +349,30 @@ def tasker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Acts that cannot simply be taken back, confirmed before they are done (issue #11).
+IRREVERSIBLE = {
+    "start_adjudication": confirm.Consequence(
+        "close comments and start adjudication",
+        ["Offices can no longer add comments to this tasker; adjudication of the matrix starts."],
+        cannot_undo="Reopening comments later needs a recorded reason (audited).",
+        button="Yes, close comments",
+    ),
+    "transmit": confirm.Consequence(
+        "record State input as transmitted",
+        ["The adjudicated comment matrix is recorded as State's input, transmitted to DoD today, and frozen."],
+        button="Yes, record the transmittal",
+    ),
+    "close": confirm.Consequence("close the tasker", ["The tasker is closed; no further work is recorded on it."]),
+}
+
+
 @capability("view", write="plans.edit")
 @require_POST
 def tasker_transition(request: HttpRequest, pk: int) -> HttpResponse:
     tasker = access.tasker(request.user, pk)
+    action = request.POST.get("action", "")
+    if action in IRREVERSIBLE and not confirm.is_confirmed(request):
+        return confirm.ask(request, IRREVERSIBLE[action], cancel_url=f"/plans/taskers/{tasker.pk}/")
     try:
         tasker = workflow.transition(
             acting_user=request.user, tasker=tasker, action=request.POST.get("action", ""), note=request.POST.get("note", "")
@@ -476,11 +562,15 @@ def posture_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.posture_changes(request.user)
     if status in CoordinationStatus.values:
         qs = qs.filter(coordination_status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    table = POSTURE_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
     return _page(
         request,
         "plans/posture_list.html",
         {
+            "table": table,
             "page": page,
             "status": status,
             "statuses": CoordinationStatus.choices,
@@ -567,11 +657,15 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.engagements(request.user)
     if kind in EngagementKind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    table = ENGAGEMENT_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
+    page = table.page
     return _page(
         request,
         "plans/engagements.html",
         {
+            "table": table,
             "page": page,
             "kind": kind,
             "kinds": EngagementKind.choices,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 
 from secassist.accounts.access import require
+from secassist.approvals.api import PendingApprovalOut, pending_out
+from secassist.approvals.models import ApprovalRequest
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
@@ -144,12 +147,51 @@ def list_waivers(
 
 @router.post(
     "/restrictions/waivers",
-    response={201: WaiverOut},
-    summary="Record a waiver, determination, certification or exception (audited)",
+    response={201: WaiverOut, 202: PendingApprovalOut},
+    summary="Record a waiver, determination, certification or exception (audited); 202: proposed to a second person",
 )
 def post_waiver(request: HttpRequest, payload: WaiverIn) -> Status:
     obj = services.record_waiver(acting_user=request.user, **payload.dict())
+    if isinstance(obj, ApprovalRequest):
+        return Status(202, pending_out(obj))
     return Status(201, _waiver_out(obj))
+
+
+class EndIn(Schema):
+    ended_on: dt.date = Field(..., description="the first day it is no longer in force")
+    reason: str = Field(..., description="the rescission, revocation or error relied on")
+
+
+@router.post(
+    "/restrictions/waivers/{waiver_id}/end",
+    response={200: WaiverOut, 202: PendingApprovalOut},
+    summary="End a waiver (revocation, or an entry recorded in error; audited); 202: proposed to a second person",
+)
+def end_waiver(request: HttpRequest, waiver_id: int, payload: EndIn) -> Status:
+    waiver = Waiver.objects.select_related("restriction", "country").filter(pk=waiver_id).first()
+    if waiver is None:
+        raise Http404(f"no waiver {waiver_id}")
+    done = services.end_waiver(acting_user=request.user, waiver=waiver, ended_on=payload.ended_on, reason=payload.reason)
+    if isinstance(done, ApprovalRequest):
+        return Status(202, pending_out(done))
+    return Status(200, _waiver_out(done))
+
+
+@router.post(
+    "/restrictions/designations/{designation_id}/end",
+    response={200: DesignationOut, 202: PendingApprovalOut},
+    summary="Record the end of a designation (audited); 202: proposed to a second person",
+)
+def end_designation(request: HttpRequest, designation_id: int, payload: EndIn) -> Status:
+    designation = Designation.objects.select_related("restriction", "country").filter(pk=designation_id).first()
+    if designation is None:
+        raise Http404(f"no designation {designation_id}")
+    done = services.end_designation(
+        acting_user=request.user, designation=designation, ended_on=payload.ended_on, reason=payload.reason
+    )
+    if isinstance(done, ApprovalRequest):
+        return Status(202, pending_out(done))
+    return Status(200, _designation_out(done))
 
 
 def _unit_out(u: SecurityForceUnit) -> dict[str, Any]:

@@ -11,17 +11,45 @@ class RestrictionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import CountrySection, DemoStep, HomeCount, HomePanel, ReferenceStep, registry
+        from secassist.core.registry import ApprovalAct, CountrySection, DemoStep, HomeCount, HomePanel, ReferenceStep, registry
 
-        from . import selectors
+        from . import selectors, services
         from .checking import check, check_many
-        from .demo import load_demo, load_reference_step
+        from .demo import load_demo, load_reference_step, record_demo_assessments
 
+        registry.add_approval_act(
+            ApprovalAct(
+                services.WAIVER_ACT,
+                "Record a waiver or determination (or certification, exception) in the register",
+                ("sa_analyst", "t10_analyst", "admin"),
+                services.approve_waiver,
+            )
+        )
+        registry.add_approval_act(
+            ApprovalAct(
+                services.END_WAIVER_ACT,
+                "End a waiver or determination in the register (revocation, or an entry recorded in error)",
+                ("sa_analyst", "t10_analyst", "admin"),
+                services.approve_end_waiver,
+            )
+        )
+        registry.add_approval_act(
+            ApprovalAct(
+                services.END_DESIGNATION_ACT,
+                "Record the end of a designation (it lifts a prohibition)",
+                ("sa_analyst", "t10_analyst", "admin"),
+                services.approve_end_designation,
+            )
+        )
         registry.provide("restrictions.check", check)
         registry.provide("restrictions.check_many", check_many)  # re-screening: rows of check() kwargs, one snapshot
         # The catalog and cited seed designations/waivers are product data every install needs.
         registry.add_reference_step(ReferenceStep("restrictions catalog, designations and waivers", 200, load_reference_step))
         registry.add_demo_step(DemoStep("restrictions: statutes, designations and waivers", 200, load_demo))
+        # Before the funds demo (order 100): its current-year lines need the restrictions assessed.
+        registry.add_demo_step(
+            DemoStep("restrictions: the demo analyst's assessments for this fiscal year", 90, record_demo_assessments)
+        )
         registry.add_country_section(CountrySection("Restrictions", 200, "restrictions/_country_section.html", country_section))
         registry.add_home_count(
             HomeCount(

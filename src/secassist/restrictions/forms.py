@@ -106,6 +106,13 @@ class EndDesignationForm(forms.Form):
     reason = forms.CharField(max_length=300, help_text="the rescission, certification or removal relied on")
 
 
+class EndWaiverForm(forms.Form):
+    ended_on = forms.DateField(label="First day no longer in force", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        max_length=300, help_text="the revocation relied on, or why the entry was recorded in error (then record the right one)"
+    )
+
+
 class UnitForm(forms.Form):
     country = forms.CharField(max_length=3, label="Country (ISO3 code)")
     name = forms.CharField(max_length=200)

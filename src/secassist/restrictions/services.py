@@ -13,6 +13,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from secassist.accounts.access import require
+from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.core import clock
 from secassist.core.errors import InvalidInput, RuleViolation
@@ -123,10 +124,21 @@ def record_designation(
     return obj
 
 
+END_DESIGNATION_ACT = "restrictions.end_designation"
+END_WAIVER_ACT = "restrictions.end_waiver"
+
+
 @transaction.atomic
-def end_designation(*, acting_user: Any, designation: Designation, ended_on: dt.date, reason: str) -> Designation:
-    """Record a rescission or removal: the designation stops being in force on `ended_on`."""
-    require(acting_user, EDIT)
+def end_designation(
+    *, acting_user: Any, designation: Designation, ended_on: dt.date, reason: str, approved_under: str = ""
+) -> Any:
+    """Record a rescission or removal: the designation stops being in force on `ended_on`.
+
+    Ending a designation lifts a prohibition (it opens the way for money), so when the policy for
+    `restrictions.end_designation` needs a second person it is proposed (returns the approval
+    request) and recorded on approval; the designation row is never edited otherwise (ADR 0710)."""
+    if not approved_under:
+        require(acting_user, EDIT)
     reason = _text(reason, "reason")
     if designation.effective_from and ended_on <= designation.effective_from:
         raise InvalidInput("ended_on must be after the date the designation took effect", field="ended_on")
@@ -134,6 +146,19 @@ def end_designation(*, acting_user: Any, designation: Designation, ended_on: dt.
         raise RuleViolation(
             f"this designation already ended on {designation.ended_on}", code="RST-101", ended_on=designation.ended_on
         )
+    if not approved_under and approvals.needs_approval(END_DESIGNATION_ACT):
+        return approvals.propose(
+            acting_user=acting_user,
+            act=END_DESIGNATION_ACT,
+            subject=designation,
+            summary=f"record that {designation.restriction.short_name} ({designation.status}) no longer applies to "
+            f"{designation.country.name} from {ended_on}: checks stop finding this prohibition from that day"[:500],
+            reason=reason,
+            payload={"ended_on": ended_on.isoformat()},
+            subject_url=f"/restrictions/countries/{designation.country.iso3}/",
+        )
+    if approved_under:
+        reason = f"{reason} ({approved_under})"
     before = _snapshot(designation)
     Designation.objects.filter(pk=designation.pk, ended_on__isnull=True).update(ended_on=ended_on, locally_edited=True)
     designation.refresh_from_db()
@@ -172,9 +197,17 @@ def record_waiver(
     public: bool = True,
     source_document: str,
     source_url: str = "",
-) -> Waiver:
-    """Record a waiver, determination, certification or exception in the register."""
-    require(acting_user, EDIT)
+    approved_under: str = "",
+) -> Any:
+    """Record a waiver, determination, certification or exception in the register.
+
+    A waiver or determination commits the Department, so when the policy for
+    `restrictions.record_waiver` needs a second person (the default) the validated entry is
+    proposed instead (returns the approval request) and recorded when approved (ADR 0710).
+    `approved_under` names the approval the caller already holds (the approvals handler, or a
+    determination package approved through its own act): then nothing is proposed again."""
+    if not approved_under:
+        require(acting_user, EDIT)
     if kind not in Waiver.Kind.values:
         raise InvalidInput(f"kind must be one of {', '.join(Waiver.Kind.values)}", field="kind", allowed=Waiver.Kind.values)
     allowed = program_codes()
@@ -224,10 +257,135 @@ def record_waiver(
             code="RST-102",
             restriction=obj.restriction.key,
         )
+    if not approved_under and approvals.needs_approval(WAIVER_ACT):
+        return _propose_waiver(acting_user, obj)
     obj.save()
     DataVersion.bump()
-    record(actor=acting_user, action="restrictions.waiver.record", obj=obj, after=_snapshot(obj), reason=justification[:300])
+    reason = justification[:300] if not approved_under else f"{approved_under}; {justification}"[:300]
+    record(actor=acting_user, action="restrictions.waiver.record", obj=obj, after=_snapshot(obj), reason=reason)
     return obj
+
+
+def approve_end_designation(*, request: Any, acting_user: Any) -> None:
+    designation = Designation.objects.select_related("restriction", "country").get(pk=int(request.subject_id))
+    end_designation(
+        acting_user=acting_user,
+        designation=designation,
+        ended_on=dt.date.fromisoformat(request.payload["ended_on"]),
+        reason=request.reason,
+        approved_under=_approved_under(request, acting_user),
+    )
+
+
+def _approved_under(request: Any, checker: Any) -> str:
+    return f"approval request #{request.pk}: proposed by {request.proposed_by.username}, approved by {checker.username}"
+
+
+@transaction.atomic
+def end_waiver(*, acting_user: Any, waiver: Waiver, ended_on: dt.date, reason: str, approved_under: str = "") -> Any:
+    """End (revoke, or retract an entry recorded in error) a waiver: its last day in force becomes the
+    day before `ended_on`. A reversing act, audited with before/after; never an edit of the entry.
+    Through a second person when the policy for `restrictions.end_waiver` says so (the default)."""
+    if not approved_under:
+        require(acting_user, EDIT)
+    reason = _text(reason, "reason")
+    waiver.refresh_from_db()
+    last_day = ended_on - dt.timedelta(days=1)
+    if ended_on <= waiver.effective_from:
+        raise InvalidInput(
+            f"ended_on must be after the day the waiver took effect ({waiver.effective_from}); an entry recorded in "
+            "error ends the day after it",
+            field="ended_on",
+        )
+    if waiver.expires_on is not None and last_day >= waiver.expires_on:
+        raise RuleViolation(
+            f"this waiver already stops being in force after {waiver.expires_on}", code="RST-103", expires_on=waiver.expires_on
+        )
+    if not approved_under and approvals.needs_approval(END_WAIVER_ACT):
+        return approvals.propose(
+            acting_user=acting_user,
+            act=END_WAIVER_ACT,
+            subject=waiver,
+            summary=f"end the {waiver.get_kind_display().lower()} under {waiver.restriction.short_name} for "
+            f"{waiver.country.name}: last day in force {last_day} (was {waiver.expires_on or 'open'})"[:500],
+            reason=reason,
+            payload={"ended_on": ended_on.isoformat()},
+            subject_url=f"/restrictions/countries/{waiver.country.iso3}/",
+        )
+    before = _snapshot(waiver)
+    Waiver.objects.filter(pk=waiver.pk).update(expires_on=last_day, locally_edited=True)
+    waiver.refresh_from_db()
+    DataVersion.bump()
+    why = f"{reason} ({approved_under})" if approved_under else reason
+    record(actor=acting_user, action="restrictions.waiver.end", obj=waiver, before=before, after=_snapshot(waiver), reason=why)
+    return waiver
+
+
+def approve_end_waiver(*, request: Any, acting_user: Any) -> None:
+    waiver = Waiver.objects.select_related("restriction", "country").get(pk=int(request.subject_id))
+    end_waiver(
+        acting_user=acting_user,
+        waiver=waiver,
+        ended_on=dt.date.fromisoformat(request.payload["ended_on"]),
+        reason=request.reason,
+        approved_under=_approved_under(request, acting_user),
+    )
+
+
+WAIVER_ACT = "restrictions.record_waiver"
+WAIVER_FIELDS = (
+    "kind",
+    "scope_all",
+    "scope_programs",
+    "scope_text",
+    "fiscal_year",
+    "effective_from",
+    "expires_on",
+    "legal_authority",
+    "signed_by",
+    "signed_on",
+    "pd_number",
+    "justification",
+    "cn_due_on",
+    "cn_sent_on",
+    "public",
+    "source_document",
+    "source_url",
+)
+
+
+def _propose_waiver(acting_user: Any, obj: Waiver) -> Any:
+    """The register entry, validated, waits for a second person; its subject is the country (one
+    pending register entry per country at a time)."""
+    payload = {f: (v.isoformat() if isinstance(v := getattr(obj, f), dt.date) else v) for f in WAIVER_FIELDS}
+    payload.update(restriction=obj.restriction.key, country=obj.country.iso3)
+    return approvals.propose(
+        acting_user=acting_user,
+        act=WAIVER_ACT,
+        subject=obj.country,
+        summary=(
+            f"record the {obj.get_kind_display().lower()} under {obj.restriction.short_name} for {obj.country.name} "
+            f"({'FY' + str(obj.fiscal_year) if obj.fiscal_year else 'from ' + str(obj.effective_from)}; "
+            f"{'all covered programs' if obj.scope_all else ', '.join(obj.scope_programs) or obj.scope_text}) in the register"
+        )[:500],
+        reason=obj.justification[:2000],
+        payload=payload,
+        subject_url=f"/restrictions/countries/{obj.country.iso3}/",
+    )
+
+
+def approve_waiver(*, request: Any, acting_user: Any) -> None:
+    """The approvals handler: validate again and record the entry as proposed."""
+    data = dict(request.payload)
+    for f in ("effective_from", "expires_on", "signed_on", "cn_due_on", "cn_sent_on"):
+        data[f] = dt.date.fromisoformat(data[f]) if data.get(f) else None
+    record_waiver(
+        acting_user=acting_user,
+        approved_under=(
+            f"approval request #{request.pk}: proposed by {request.proposed_by.username}, approved by {acting_user.username}"
+        ),
+        **data,
+    )
 
 
 @transaction.atomic

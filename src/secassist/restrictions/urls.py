@@ -10,6 +10,7 @@ urlpatterns = [
     path("check/", views.check_page, name="check"),
     path("waivers/", views.waivers, name="waivers"),
     path("waivers/new/", views.waiver_new, name="waiver-new"),
+    path("waivers/<int:pk>/end/", views.waiver_end, name="waiver-end"),
     path("designations/new/", views.designation_new, name="designation-new"),
     path("designations/<int:pk>/end/", views.designation_end, name="designation-end"),
     path("units/new/", views.unit_new, name="unit-new"),

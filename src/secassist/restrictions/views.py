@@ -13,16 +13,18 @@ from django.views.decorators.http import require_http_methods
 
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals.models import ApprovalRequest
 from secassist.core import clock
 from secassist.core.errors import DomainError
 from secassist.core.fiscal import FiscalYear
+from secassist.core.tables import Column, Table
 from secassist.reference import selectors as reference_selectors
 
 from . import selectors, services
 from .checking import check
 from .coverage import FIRST_FY, matrix
 from .engine import CheckResult
-from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, UnitForm, WaiverForm
+from .forms import AssessmentForm, CheckForm, DesignationForm, EndDesignationForm, EndWaiverForm, UnitForm, WaiverForm
 from .models import Designation, SecurityForceUnit, Waiver
 from .snapshot import get_snapshot, programs
 
@@ -83,6 +85,49 @@ def check_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+WAIVER_TABLE = Table(
+    name="waivers",
+    columns=(
+        Column("country", "Country", "country.name", order_by=("country__name",)),
+        Column(
+            "restriction",
+            "Restriction",
+            lambda w: f"{w.restriction.rule_code} {w.restriction.short_name}",
+            order_by=("restriction__order",),
+        ),
+        Column(
+            "kind",
+            "Kind / PD",
+            lambda w: w.get_kind_display() + (f"; PD {w.pd_number}" if w.pd_number else ""),
+            order_by=("kind", "pd_number"),
+        ),
+        Column("scope", "Scope", lambda w: w.scope_label + (f" ({w.scope_text})" if w.scope_text else ""), sortable=False),
+        Column("fy", "FY", "fiscal_year"),
+        Column("in_force", "In force", lambda w: f"{w.effective_from} – {w.expires_on or 'open'}", order_by=("effective_from",)),
+        Column(
+            "authority",
+            "Authority and signer",
+            lambda w: "; ".join(filter(None, [w.legal_authority, w.signed_by])),
+            order_by=("legal_authority",),
+        ),
+        Column(
+            "congress",
+            "Congress",
+            lambda w: "; ".join(filter(None, [w.cn_due_on and f"due {w.cn_due_on}", w.cn_sent_on and f"sent {w.cn_sent_on}"])),
+            order_by=("cn_due_on",),
+        ),
+        Column("source", "Source", "source_document"),
+        Column("effective_from", "Effective from", "effective_from", shown=False),
+        Column("expires_on", "Expires on", "expires_on", shown=False),
+        Column("signed_on", "Signed on", "signed_on", shown=False),
+        Column("cn_due_on", "Report to Congress due", "cn_due_on", shown=False),
+        Column("cn_sent_on", "Report sent", "cn_sent_on", shown=False),
+        Column("source_url", "Source URL", "source_url", shown=False),
+    ),
+    default_sort="-in_force",
+)
+
+
 @capability("view")
 def waivers(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "").strip().upper()[:3]
@@ -90,12 +135,14 @@ def waivers(request: HttpRequest) -> HttpResponse:
     fy_text = request.GET.get("fiscal_year", "")
     fiscal_year = int(fy_text) if fy_text.isdigit() and 1946 <= int(fy_text) <= 2100 else None
     rows = selectors.waiver_register(country=country, restriction=restriction, fiscal_year=fiscal_year)
+    table = WAIVER_TABLE.bind(request, rows)
+    if table.export_format:
+        return table.export_response()
     return render(
         request,
         "restrictions/waivers.html",
         {
-            "waivers": rows[:500],
-            "total": rows.count(),
+            "table": table,
             "expiring": selectors.expiring_waivers(),
             "today": clock.today(),
             "country": country,
@@ -133,7 +180,7 @@ def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any,
         try:
             obj, message, target = save(form)
             messages.success(request, message)
-            return redirect(target, obj.country.iso3)
+            return redirect(target, obj if isinstance(obj, str) else obj.country.iso3)
         except DomainError as exc:
             _attach_error(form, exc)
     status = 422 if request.method == "POST" else 200
@@ -145,9 +192,15 @@ def _form_page(request: HttpRequest, form: forms.Form, template: str, save: Any,
 def waiver_new(request: HttpRequest) -> HttpResponse:
     form = WaiverForm(request.POST or None, initial={"country": request.GET.get("country", ""), "public": True})
 
-    def save(f: WaiverForm) -> tuple[Waiver, str, str]:
+    def save(f: WaiverForm) -> tuple[Any, str, str]:
         obj = services.record_waiver(acting_user=request.user, **f.service_kwargs())
-        return obj, f"Recorded: {obj}.", "restrictions:country"
+        if isinstance(obj, ApprovalRequest):
+            message = (
+                f"Proposed, not yet recorded: approval request #{obj.pk} waits for a second person "
+                f"({obj.summary}). It enters the register when approved at /approvals/{obj.pk}/."
+            )
+            return obj.payload["country"], message, "restrictions:country"
+        return obj.country.iso3, f"Recorded: {obj}.", "restrictions:country"
 
     return _form_page(request, form, "restrictions/waiver_form.html", save, {"program_codes": sorted(programs())})
 
@@ -172,11 +225,38 @@ def designation_end(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such designation.")
     form = EndDesignationForm(request.POST or None)
 
-    def save(f: EndDesignationForm) -> tuple[Designation, str, str]:
+    def save(f: EndDesignationForm) -> tuple[Any, str, str]:
         obj = services.end_designation(acting_user=request.user, designation=designation, **f.cleaned_data)
+        if isinstance(obj, ApprovalRequest):
+            return designation.country.iso3, _proposed(obj), "restrictions:country"
         return obj, f"Ended on {obj.ended_on}: {obj}.", "restrictions:country"
 
     return _form_page(request, form, "restrictions/designation_end.html", save, {"designation": designation})
+
+
+def _proposed(approval: ApprovalRequest) -> str:
+    return (
+        f"Proposed, not yet recorded: approval request #{approval.pk} waits for a second person ({approval.summary}). "
+        f"It takes effect when approved at /approvals/{approval.pk}/."
+    )
+
+
+@capability("view", write="restrictions.edit")
+@require_http_methods(["GET", "POST"])
+def waiver_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a waiver (revocation, or an entry recorded in error): a reversing act through a second person."""
+    waiver = Waiver.objects.select_related("restriction", "country").filter(pk=pk).first()
+    if waiver is None:
+        raise Http404("No such waiver.")
+    form = EndWaiverForm(request.POST or None)
+
+    def save(f: EndWaiverForm) -> tuple[Any, str, str]:
+        obj = services.end_waiver(acting_user=request.user, waiver=waiver, **f.cleaned_data)
+        if isinstance(obj, ApprovalRequest):
+            return waiver.country.iso3, _proposed(obj), "restrictions:country"
+        return obj, f"Last day in force now {obj.expires_on}: {obj}.", "restrictions:country"
+
+    return _form_page(request, form, "restrictions/waiver_end.html", save, {"waiver": waiver})
 
 
 @capability("view", write="restrictions.edit")

@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from secassist.accounts.access import require
+from secassist.approvals.api import PendingApprovalOut, pending_out
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances.selectors import for_subject
 from secassist.core.errors import InvalidInput
 from secassist.core.money import money_str
@@ -408,17 +410,20 @@ def review(request: HttpRequest, reference: str, payload: ReasonIn) -> dict[str,
 
 @router.post(
     "/title10/proposals/{reference}/decision",
-    response=ProposalOut,
-    summary="Concur / concur with conditions / non-concur; a concurrence under a CN authority opens the CN package",
+    response={200: ProposalOut, 202: PendingApprovalOut},
+    summary="Concur / concur with conditions / non-concur; a concurrence under a CN authority opens the CN package; "
+    "202: proposed to a second person (nothing decided yet)",
 )
-def decision(request: HttpRequest, reference: str, payload: DecisionIn) -> dict[str, Any]:
-    services.decide(
+def decision(request: HttpRequest, reference: str, payload: DecisionIn) -> Any:
+    done = services.decide(
         acting_user=request.user,
         proposal=access.proposal_for(request.user, reference),
         decision=payload.decision,
         reasons=payload.reasons,
         conditions=payload.conditions,
     )
+    if isinstance(done, ApprovalRequest):
+        return Status(202, pending_out(done))
     return _fresh(request, reference)
 
 

@@ -11,7 +11,15 @@ class Title10Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from secassist.core.registry import CountrySection, DemoStep, HomeCount, Importer, VersionedDocument, registry
+        from secassist.core.registry import (
+            ApprovalAct,
+            CountrySection,
+            DemoStep,
+            HomeCount,
+            Importer,
+            VersionedDocument,
+            registry,
+        )
 
         from . import demo, selectors, services, workbook
         from .models import Assurance, Status
@@ -45,6 +53,15 @@ class Title10Config(AppConfig):
             )
         )
         registry.add_demo_step(DemoStep("title10: DoD proposals at every stage", 400, demo.run))
+        registry.add_approval_act(
+            ApprovalAct(
+                services.DECIDE_ACT,
+                "Record State's decision on a Title 10 proposal (concur, concur with conditions, non-concur)",
+                ("t10_analyst", "admin"),
+                services.approve_decision,
+                current_version=services.current_decision_version,
+            )
+        )
         registry.provide("title10.proposals_for", selectors.proposals_for)
         # the budget line page shows its Title 22 activities' units resolved, with Leahy status (#18)
         from . import checks

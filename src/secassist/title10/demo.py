@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from secassist.approvals.demo import approve_if_proposed
 from secassist.clearances import services as clearance_services
 from secassist.clearances.models import Position
 from secassist.clearances.selectors import for_subject
@@ -250,22 +251,28 @@ def _decide(proposal: Proposal, admin: Any, target: str) -> None:
                     verdict="complementary",
                     justification="Reviewed with the desk officer: different unit tasks and timing (demo).",
                 )
+        # State's decision needs a second person (maker-checker): the T10 analyst proposes, another approves.
+        maker = _user("t10.analyst") or admin
         if target == Status.DECIDED:
-            services.decide(
-                acting_user=admin,
-                proposal=proposal,
-                decision="non_concur",
-                reasons="Title 22 bars apply (see the restrictions screen); "
-                "§333(d)(1) prohibits assistance otherwise prohibited by law.",
+            approve_if_proposed(
+                services.decide(
+                    acting_user=maker,
+                    proposal=proposal,
+                    decision="non_concur",
+                    reasons="Title 22 bars apply (see the restrictions screen); "
+                    "§333(d)(1) prohibits assistance otherwise prohibited by law.",
+                )
             )
             return
-        services.decide(
-            acting_user=admin,
-            proposal=proposal,
-            decision="concur_with_conditions",
-            reasons="Advances the ICS objective; assurances and clearances in place.",
-            conditions="Leahy vetting of every trainee and unit completed before training.\n"
-            "EUM inventory of delivered articles within 12 months.",
+        approve_if_proposed(
+            services.decide(
+                acting_user=maker,
+                proposal=proposal,
+                decision="concur_with_conditions",
+                reasons="Advances the ICS objective; assurances and clearances in place.",
+                conditions="Leahy vetting of every trainee and unit completed before training.\n"
+                "EUM inventory of delivered articles within 12 months.",
+            )
         )
     proposal.refresh_from_db()
     if target == Status.READY_TO_EXECUTE and proposal.status == Status.DECIDED:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from secassist.accounts.access import require
+from secassist.approvals import services as approvals
 from secassist.audit.services import record
 from secassist.clearances import services as clearance_services
 from secassist.clearances import versions as document_versions
@@ -413,10 +414,20 @@ def concurrence_blockers(proposal: Proposal) -> list[rules.Finding]:
     return out
 
 
+DECIDE_ACT = "title10.decide"
+
+
 @transaction.atomic
-def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str, conditions: str = "") -> Proposal:
-    """Record State's position; a concurrence on a CN-bearing authority opens the CN package."""
-    _may(acting_user, "title10.decide")
+def decide(
+    *, acting_user: Any, proposal: Proposal, decision: str, reasons: str, conditions: str = "", approved_by: Any = None
+) -> Any:
+    """Record State's position; a concurrence on a CN-bearing authority opens the CN package.
+
+    State's position commits the Department, so when the policy for `title10.decide` needs a second
+    person (the default) the checked decision is proposed instead (returns the approval request);
+    the approver carries it out (`approve_decision`, ADR 0710). `approved_by` is set only there."""
+    if approved_by is None:
+        _may(acting_user, "title10.decide")
     if decision not in Decision.values:
         raise InvalidInput(
             f"decision must be one of {', '.join(Decision.values)}", field="decision", allowed=list(Decision.values)
@@ -436,8 +447,11 @@ def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str,
                 code=blockers[0].code,
                 blockers=[b.as_dict() for b in blockers],
             )
+    if approved_by is None and approvals.needs_approval(DECIDE_ACT):
+        return _propose_decision(acting_user, proposal, decision, reasons, conditions)
     proposal = workflow.transition(
         acting_user=acting_user,
+        approved_by=approved_by,
         proposal=proposal,
         to_status=Status.DECIDED,
         reason=reasons,
@@ -448,13 +462,54 @@ def decide(*, acting_user: Any, proposal: Proposal, decision: str, reasons: str,
         decided_on=clock.today(),
     )
     if decision in CONCURRING and cn.bears_cn(proposal) and registry.service("congress.open_package") is not None:
-        proposal = open_cn_package(acting_user=acting_user, proposal=proposal)
+        proposal = open_cn_package(acting_user=acting_user, proposal=proposal, approved_by=approved_by)
     return proposal
 
 
+def decision_version(proposal: Proposal) -> str:
+    """What the approver approves: the proposal as last edited (an edit after the proposal refuses, APR-003)."""
+    return f"{proposal.status}|{proposal.updated_at.isoformat() if proposal.updated_at else ''}"
+
+
+def _propose_decision(acting_user: Any, proposal: Proposal, decision: str, reasons: str, conditions: str) -> Any:
+    label = Decision(decision).label
+    return approvals.propose(
+        acting_user=acting_user,
+        act=DECIDE_ACT,
+        subject=proposal,
+        summary=f"record State's decision on {proposal.reference}: {label.lower()}"
+        + (" (and open its CN package)" if decision in CONCURRING and cn.bears_cn(proposal) else ""),
+        reason=reasons,
+        payload={"decision": decision, "reasons": reasons, "conditions": conditions},
+        version=decision_version(proposal),
+        subject_url=f"/title10/proposals/{proposal.reference}/",
+    )
+
+
+def approve_decision(*, request: Any, acting_user: Any) -> None:
+    """The approvals handler: the checks run again on today's facts, then the decision is recorded."""
+    proposal = Proposal.objects.get(pk=int(request.subject_id))
+    data = request.payload
+    decide(
+        acting_user=acting_user,
+        proposal=proposal,
+        decision=data["decision"],
+        reasons=f"{data['reasons']}\n(proposed by {request.proposed_by.username}, approved by {acting_user.username}: "
+        f"approval request #{request.pk})",
+        conditions=data.get("conditions", ""),
+        approved_by=request,
+    )
+
+
+def current_decision_version(request: Any) -> str:
+    proposal = Proposal.objects.filter(pk=int(request.subject_id)).first()
+    return decision_version(proposal) if proposal else "deleted"
+
+
 @transaction.atomic
-def open_cn_package(*, acting_user: Any, proposal: Proposal) -> Proposal:
-    _may(acting_user, "title10.edit")
+def open_cn_package(*, acting_user: Any, proposal: Proposal, approved_by: Any = None) -> Proposal:
+    if approved_by is None:
+        _may(acting_user, "title10.edit")
     if proposal.decision not in CONCURRING or not cn.bears_cn(proposal):
         raise RuleViolation(
             "a CN package is opened only for a concurrence under an authority with a CN clock",
@@ -467,6 +522,7 @@ def open_cn_package(*, acting_user: Any, proposal: Proposal) -> Proposal:
     number = str(getattr(package, "number", "") or getattr(package, "pk", ""))
     return workflow.transition(
         acting_user=acting_user,
+        approved_by=approved_by,
         proposal=proposal,
         to_status=Status.CN_PENDING,
         reason=f"CN package {number} opened in the notifications workbench",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,35 +16,67 @@ from django.views.decorators.http import require_http_methods, require_POST
 from secassist.accounts.access import require
 from secassist.accounts.permissions import capability
 from secassist.accounts.roles import has_capability
+from secassist.approvals import selectors as approval_selectors
+from secassist.approvals import services as approvals
+from secassist.approvals.models import ApprovalRequest
 from secassist.clearances.selectors import for_subject
-from secassist.core import clock
+from secassist.core import clock, confirm
 from secassist.core.errors import DomainError
 from secassist.core.registry import registry
+from secassist.core.tables import Column, Table
 from secassist.core.uploads import read_upload
 from secassist.reference.models import Authority, Cocom, Country
 
 from . import access, checks, cn, memo, selectors, services, workbook, workflow
 from .intake import BOOL_FIELDS, COLUMNS, ELEMENT_KINDS, as_raw
-from .models import Assurance, Decision, DeconflictionDecision, Status
+from .models import Assurance, Decision, DeconflictionDecision, Proposal, Status
 from .purposes import GENERAL, S333, label_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _status_label(p: Proposal) -> str:
+    return p.get_status_display() + (f" ({p.get_decision_display()})" if p.decision else "")
+
+
+PROPOSAL_TABLE = Table(
+    name="title10-proposals",
+    columns=(
+        Column("reference", "Reference", "reference"),
+        Column("title", "Title", "title"),
+        Column("authority", "Authority", "authority.citation", order_by=("authority__code",)),
+        Column("country", "Country", "country.name", order_by=("country__name",)),
+        Column("fy", "FY", "fiscal_year"),
+        Column("cost", "Total cost", "total_cost", order_by=("elements_total",)),
+        Column(
+            "status",
+            "Status",
+            lambda p: p.get_status_display() + (f" ({p.get_decision_display()})" if p.decision else ""),
+            order_by=("status", "decision"),
+        ),
+        Column("received", "Received", "received_on"),
+    ),
+    default_sort="-received",
+)
+
+
 @capability("view")
 def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Proposals: filter, sort, page and export (core/tables.py)."""
     status = request.GET.get("status", "")
     authority = request.GET.get("authority", "")
     country = request.GET.get("country", "")[:3]
     q = request.GET.get("q", "").strip()[:80]
     qs = selectors.proposals(status=status if status in Status.values else "", authority=authority, country=country, q=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    table = PROPOSAL_TABLE.bind(request, qs.annotate(elements_total=Sum("elements__cost")))
+    if table.export_format:
+        return table.export_response()
     return render(
         request,
         "title10/list.html",
         {
-            "page": page,
+            "table": table,
             "statuses": Status.choices,
             "status": status,
             "authority": authority,
@@ -220,6 +252,7 @@ def _detail(
             "bears_cn": cn.bears_cn(proposal),
             "cn_status": cn_status,
             "can_edit": has_capability(request.user, "title10.edit"),
+            "pending_approvals": list(approval_selectors.for_subject(proposal).filter(status="pending")),
             "editable": workflow.is_editable(proposal.status),
             "can_decide": has_capability(request.user, "title10.decide"),
             "today": clock.today(),
@@ -238,7 +271,9 @@ def proposal_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _act(request: HttpRequest, reference: str, run: Any, done: str) -> HttpResponse:
     proposal = access.proposal_for(request.user, reference)
     try:
-        run(proposal)
+        result = run(proposal)
+        if isinstance(result, ApprovalRequest):
+            done = f"Proposed, not yet done: approval request #{result.pk} waits for a second person ({result.summary})."
     except DomainError as exc:
         field = exc.details.get("field")
         return _detail(
@@ -271,9 +306,28 @@ def proposal_review(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _decision_consequence(proposal: Any, decision: str) -> confirm.Consequence:
+    """What recording State's decision will do, said before it is done."""
+    label = Decision(decision).label
+    lines = [f"State's decision on {proposal.reference} is recorded as: {label.lower()}, with your reasons."]
+    if decision != Decision.NON_CONCUR and cn.bears_cn(proposal):
+        lines.append(f"Under {proposal.authority.citation} the CN package is opened in the notifications workbench.")
+    lines.append("The decided proposal can no longer be edited (withdraw and resubmit to change it).")
+    if approvals.needs_approval(services.DECIDE_ACT):
+        lines.append("The decision needs a second person: it is proposed now and takes effect when approved.")
+    return confirm.Consequence(f"record State's decision on {proposal.reference}", lines, button=f"Yes, {label.lower()}")
+
+
 @capability("view", write="title10.decide")
 @require_POST
 def proposal_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    complete = request.POST.get("reasons", "").strip() and (
+        decision != Decision.CONCUR_WITH_CONDITIONS or request.POST.get("conditions", "").strip()
+    )
+    if decision in Decision.values and complete and not confirm.is_confirmed(request):
+        proposal = access.proposal_for(request.user, reference)
+        return confirm.ask(request, _decision_consequence(proposal, decision), cancel_url=f"/title10/p/{reference}/")
     return _act(
         request,
         reference,

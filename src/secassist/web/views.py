@@ -14,6 +14,7 @@ from secassist.audit import services as audit_services
 from secassist.core import clock
 from secassist.core.limits import body_limit, too_large
 from secassist.core.registry import registry
+from secassist.core.tables import Column, Table
 from secassist.reference import selectors
 from secassist.reference.models import Authority, Bureau, Cocom, Country
 
@@ -61,6 +62,18 @@ def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:
     return panels
 
 
+COUNTRY_TABLE = Table(
+    name="countries",
+    columns=(
+        Column("name", "Country", "name"),
+        Column("iso3", "ISO3", "iso3"),
+        Column("bureau", "Bureau", "bureau"),
+        Column("cocom", "COCOM", "cocom"),
+    ),
+    default_sort="name",
+)
+
+
 @capability("view")
 def countries(request: HttpRequest) -> HttpResponse:
     bureau = request.GET.get("bureau", "")
@@ -69,11 +82,14 @@ def countries(request: HttpRequest) -> HttpResponse:
     qs = selectors.countries(
         bureau=bureau if bureau in Bureau.values else None, cocom=cocom if cocom in Cocom.values else None, q=q
     )
+    table = COUNTRY_TABLE.bind(request, qs)
+    if table.export_format:
+        return table.export_response()
     return render(
         request,
         "web/countries.html",
         {
-            "countries": qs,
+            "table": table,
             "bureaus": Bureau.choices,
             "cocoms": Cocom.choices,
             "bureau": bureau,
