@@ -23,6 +23,9 @@ COPIES: list[tuple[str, str]] = [
     ("vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"),
     ("vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"),
     ("axe-core/axe.min.js", "axe/axe.min.js"),
+    # Natural Earth 1:110m countries (public domain) as TopoJSON, for the server-drawn world map (ADR 1100)
+    ("world-atlas/countries-110m.json", "world-atlas/countries-110m.json"),
+    ("world-atlas/LICENSE", "world-atlas/LICENSE"),
 ]
 
 

@@ -100,9 +100,14 @@ def test_login_is_throttled_after_repeated_failures(db, viewer):
     assert b"Too many failed sign-in attempts" in response.content
 
 
+# The country page composes every app's section plus the country 360 (ADR 1100): its own, larger budget,
+# kept flat as data grows by tests/insights/test_country360.py.
+BUDGETS = {"/countries/KEN/": 50}
+
+
 @pytest.mark.parametrize("path", ["/", "/countries/", "/countries/KEN/", "/authorities/", "/audit/", "/clearances/?scope=all"])
 def test_foundation_pages_stay_within_their_query_budget(db, client_as, viewer, django_assert_max_num_queries, path):
     client = client_as(viewer)
     client.get(path)  # warm caches (session, content types)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(BUDGETS.get(path, 25)):
         assert client.get(path).status_code == 200

@@ -21,6 +21,8 @@ urlpatterns = [
     path("plans/", include("secassist.plans.urls")),
     path("oversight/", include("secassist.oversight.urls")),
     path("insights/", include("secassist.insights.urls")),
+    path("countries/", include("secassist.insights.country_urls")),
+    path("portfolio/", include("secassist.insights.portfolio_urls")),
     path("search/", include("secassist.search.urls")),
     path("alerts/", include("secassist.alerts.urls")),
     path("api/v1/", api.urls),

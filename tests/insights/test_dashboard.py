@@ -39,3 +39,14 @@ def test_dashboard_stays_within_its_query_budget(db, client_as, viewer, django_a
     client.get("/insights/")
     with django_assert_max_num_queries(30):
         assert client.get("/insights/").status_code == 200
+
+
+def test_dashboard_draws_clocks_by_week_and_execution_by_program_with_their_tables(db, client_as, viewer):
+    from secassist.congress.loader import load_all
+
+    load_all()
+    with time_machine.travel(dt.datetime(2027, 3, 5, 12, tzinfo=dt.UTC), tick=False):
+        body = client_as(viewer).get("/insights/").content.decode()
+    assert 'id="dash-clocks-title"' in body and 'id="dash-execution-title"' in body
+    assert "<caption>Clocks by week (the chart&#x27;s data)</caption>" in body or "Clocks by week (the chart" in body
+    assert "week of " in body, "the §386 report's week is counted"

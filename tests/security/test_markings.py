@@ -242,6 +242,10 @@ def _formulation_template() -> list[str]:
 
 
 PRODUCERS: dict[str, Callable[[], list[str]]] = {
+    "country360:brief": lambda: ["/countries/JOR/brief.pdf"],
+    "country360:table": lambda: [f"/countries/JOR/tables/{n}.{f}" for n in ("funds-lines", "verdicts") for f in ("csv", "xlsx")],
+    "portfolio:table": lambda: ["/portfolio/tables/portfolio.csv", "/portfolio/tables/portfolio.xlsx"],
+    "insights:impact-xlsx": lambda: ["/insights/impact.xlsx?country=JOR&restriction=tvpa-tier3"],
     "formulation:cbj": _formulation_cbj,
     "formulation:template": _formulation_template,
     "budget:report-653a-pdf": _653a_pdf,

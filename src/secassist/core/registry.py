@@ -40,6 +40,8 @@ class CountrySection:
     order: int
     template: str
     context: Callable[..., dict[str, Any]]  # context(country, user) -> dict
+    # True: context(country, user, params=request.GET) — a section with its own query options (e.g. ?fy=)
+    takes_params: bool = False
 
 
 @dataclass(frozen=True)

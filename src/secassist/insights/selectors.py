@@ -36,3 +36,18 @@ def dashboard(*, today: dt.date | None = None, team: str = "") -> dict[str, Any]
         "expiring_funds": budget.expiring(days=EXPIRY_DAYS, today=today),
         "overdue_clearances": list(clearances.overdue(today=today).order_by("due_on")[:50]),
     }
+
+
+def clocks_by_week(items: list[Any]) -> list[dict[str, Any]]:
+    """How many clocks fall in each ISO week (Monday first), in date order."""
+    counts: dict[dt.date, int] = {}
+    for item in items:
+        monday = item.date - dt.timedelta(days=item.date.weekday())
+        counts[monday] = counts.get(monday, 0) + 1
+    return [{"week": w, "label": f"week of {w:%d %b %Y}", "count": n} for w, n in sorted(counts.items())]
+
+
+def execution_by_program(fiscal_year: int) -> dict[str, Any]:
+    """The funds overview's per-account totals for the FY (budget's own figures, read as they are)."""
+    overview = budget.overview(fiscal_year)
+    return {"fiscal_year": fiscal_year, "rows": overview["rows"]}

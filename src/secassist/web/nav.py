@@ -8,6 +8,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Dashboard",
         [
+            ("Portfolio", "portfolio:dashboard"),
             ("Clocks and alerts", "insights:dashboard"),
             ("Clearances", "clearances:list"),
             ("Program oversight", "oversight:dashboard"),
@@ -24,6 +25,7 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
             ("Determination packages", "determinations:list"),
             ("Determinations calendar", "determinations:calendar"),
             ("Restrictions coverage", "restrictions:coverage"),
+            ("Impact analysis", "insights:impact"),
             ("Congressional notifications", "congress:list"),
             ("Statutory calendar", "congress:calendar"),
         ],

@@ -106,7 +106,9 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
         raise Http404(f"No country with code {iso3.upper()}.")
     sections = []
     for section in registry.country_sections:
-        ctx = section.context(obj, request.user)
+        ctx = (
+            section.context(obj, request.user, params=request.GET) if section.takes_params else section.context(obj, request.user)
+        )
         if ctx is not None:
             sections.append({"name": section.name, "template": section.template, **ctx})
     return render(request, "web/country.html", {"country": obj, "sections": sections})
