@@ -92,12 +92,13 @@ def test_a_change_after_clearance_makes_the_clearances_stale_and_refuses_mark_cl
 
 
 def test_after_re_clearance_the_cn_is_transmitted_and_the_transmitted_version_is_frozen(
-    make_package, sa_analyst, clearer, clearer_af
+    make_package, sa_analyst, sa_analyst_2, clearer, clearer_af, approve_by
 ) -> None:
     package = _cleared_then_changed(make_package, sa_analyst, clearer, clearer_af)
     _clear_all(package, clearer, clearer_af)
     workflow.transition(acting_user=sa_analyst, package=package, action="clear")
-    workflow.transition(acting_user=sa_analyst, package=package, action="transmit")
+    # Transmittal is a two-person act (ADR 0710): the second analyst's approval sends it.
+    approve_by(workflow.transition(acting_user=sa_analyst, package=package, action="transmit"), sa_analyst_2)
     package.refresh_from_db()
     current = versions.latest(package)
     assert package.transmitted_version == current and current.number >= 2
