@@ -38,7 +38,7 @@ def test_overview_shows_the_fy_totals_chart_and_653a_clock(client_as, viewer, fu
     resp = client_as(viewer).get(reverse("budget:overview"))
     body = resp.content.decode()
     assert resp.status_code == 200
-    assert "FY2027" in body and "funds-chart" in body and "vega-lite.min.js" in body
+    assert "FY2027" in body and "funds-chart-title" in body and "vega-lite.min.js" not in body  # one SVG chart helper, no script
     assert "20 days remaining" in body  # enacted 2026-11-17, due 2026-12-17, today 2026-11-27
     assert "5,000,000.00" in body
 

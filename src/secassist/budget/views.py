@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -18,13 +19,14 @@ from secassist.accounts.roles import has_capability
 from secassist.approvals.models import ApprovalRequest
 from secassist.audit.selectors import events_for
 from secassist.core import clock
+from secassist.core.charts import Bar, bar_chart
 from secassist.core.errors import DomainError, InvalidInput
 from secassist.core.exports import FORMATS
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import to_money
 from secassist.core.registry import registry
 
-from . import charts, forms, rules, selectors, services, tables, workflow
+from . import forms, rules, selectors, services, tables, workflow
 from .models import Allocation, Appropriation, HistorySource, LedgerEntry
 
 
@@ -64,18 +66,21 @@ def overview(request: HttpRequest) -> HttpResponse:
     data = selectors.overview(fy)
     if (resp := _export(request, lambda: tables.appropriations_table(fy))) is not None:
         return resp
-    chart = [
-        {"account": r["account"], "stage": stage, "amount": float(r[stage])}
-        for r in data["rows"]
-        for stage in ("appropriated", "allocated", "obligated", "disbursed", "expiring")
-    ]
+    stages = ("appropriated", "allocated", "obligated", "disbursed", "expiring")
+    bars = [Bar(f"{r['account']} {stage}", r[stage]) for r in data["rows"] for stage in stages]
     return render(
         request,
         "budget/overview.html",
         {
             **data,
             "years": selectors.fiscal_years(),
-            "chart": charts.funds_by_account(chart),
+            "chart": bar_chart(
+                bars,
+                title=f"FY{fy} by account and stage",
+                description=f"Appropriated, allocated, obligated, disbursed and expiring amounts by account for FY{fy}; "
+                "the same numbers are in the table above.",
+                chart_id="funds-chart",
+            ),
             "query": f"fy={fy}",
             "can_edit": has_capability(request.user, "budget.edit"),
         },
@@ -529,10 +534,37 @@ def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
     return {
         "lines": lines,
         "earmarks": earmarks,
-        "chart": charts.history_by_program(history_rows),
+        **_history_chart(history_rows),
         "has_history": bool(history_rows),
         "caveat": selectors.GREENBOOK_CAVEAT,
         "fa_rows": selectors.country_fa_summary(country.pk),
+    }
+
+
+HISTORY_CHART_YEARS = 25
+
+
+def _history_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Greenbook history as the one chart helper draws it: a bar per fiscal year (all programs) for
+    the latest years, and beside it the table of every year by program (for screen readers and copying)."""
+    programs = sorted({r["program"] for r in rows})
+    by_year: dict[int, dict[str, Decimal]] = {}
+    for r in rows:
+        year = by_year.setdefault(r["fiscal_year"], {})
+        year[r["program"]] = year.get(r["program"], Decimal("0")) + Decimal(str(r["amount"]))
+    years = sorted(by_year)
+    recent = years[-HISTORY_CHART_YEARS:]
+    bars = [Bar(f"FY{y}", sum(by_year[y].values(), Decimal("0"))) for y in recent]
+    span = f"FY{recent[0]}–FY{recent[-1]}" if recent else ""
+    return {
+        "chart": bar_chart(
+            bars,
+            title=f"Military assistance obligations {span}, all programs (Greenbook, current dollars)",
+            description="One bar per fiscal year, the sum of the programs; every year by program is in the table below.",
+            chart_id="budget-history-chart",
+        ),
+        "history_programs": programs,
+        "history_table": [(y, [by_year[y].get(p) for p in programs]) for y in reversed(years)],
     }
 
 
