@@ -39,10 +39,10 @@ def test_the_funds_chart_draws_and_the_year_picker_submits_under_the_policy(brow
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/funds/?fy=2027")
-    page.wait_for_selector("#funds-chart svg, #funds-chart canvas", timeout=15000)
+    page.wait_for_selector("svg.sa-chart[aria-labelledby^='funds-chart']", timeout=15000)  # drawn by the server (core/charts.py)
     page.select_option("#fy", "2026")
     page.wait_for_url("**/funds/?fy=2026", timeout=15000)
     assert page.locator("h1").first.inner_text().endswith("FY2026")
-    page.wait_for_selector("#funds-chart svg, #funds-chart canvas", timeout=15000)
+    page.wait_for_selector("svg.sa-chart[aria-labelledby^='funds-chart']", timeout=15000)  # drawn by the server (core/charts.py)
     context.close()
     assert reports == []
