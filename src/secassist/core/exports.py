@@ -202,8 +202,15 @@ def simple_workbook(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, tit
     ws.title = sheet_title(title)
     ws.append(list(header))
     for row in rows:
-        ws.append(list(row))
+        ws.append([xlsx_value(v) for v in row])
     return wb
+
+
+def xlsx_value(value: Any) -> Any:
+    """Spreadsheets cannot hold a time zone: an aware time is written as its UTC time (the product's rule)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 def sheet_title(title: str) -> str:

@@ -197,10 +197,8 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """A cell an export can hold: numbers, dates and Decimals as values, model objects as their text.
-    Times are UTC (the product's rule) written without a zone, which spreadsheets cannot hold."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    """A cell an export can hold: numbers, dates and Decimals as values, model objects as their text
+    (core/exports.py writes aware times as UTC)."""
     if value is None or isinstance(value, (str, int, float, Decimal, dt.date, dt.datetime)):
         return value
     return str(value)
