@@ -19,9 +19,6 @@ COPIES: list[tuple[str, str]] = [
     ("@uswds/uswds/dist/img", "uswds/img"),
     ("@uswds/uswds/dist/fonts", "uswds/fonts"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
-    ("vega/build/vega.min.js", "vega/vega.min.js"),
-    ("vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"),
-    ("vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"),
     ("axe-core/axe.min.js", "axe/axe.min.js"),
     # Natural Earth 1:110m countries (public domain) as TopoJSON, for the server-drawn world map (ADR 1100)
     ("world-atlas/countries-110m.json", "world-atlas/countries-110m.json"),

@@ -54,7 +54,38 @@ def test_the_country_dashboard_shows_objectives_execution_indicators_and_late_de
     assert "Program oversight — Jordan" in html
     assert "MO 1 A secure Jordan" in html and "FY2027 IMET Jordan" in html
     assert "On track" in html and "JO-1" in html and "<strong>17</strong>" in html  # 17 days late on 27 Nov
-    assert 'data-spec="curve"' in html and 'id="curve" type="application/json"' in html and "oversight/charts.js" in html
+    # the four charts are drawn on the server by the one chart helper (core/charts.py), each beside its data
+    for chart_id in ("ovs-curve", "ovs-age", "ovs-status", "ovs-late"):
+        assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in html, chart_id
+    assert "vega" not in html.lower() and "oversight/charts.js" not in html and "data-spec" not in html
+    tables = _tables(html)
+    curve = tables["Cumulative obligated and disbursed by quarter end, USD (the chart's data)"]
+    assert curve[0] == ["FY2027 Q1 (2026-12-31)", "800,000.00", "900,000.00", "100,000.00", "200,000.00"]
+    age = dict(tuple(r) for r in tables["Unliquidated obligations by age, USD (the chart's data)"])
+    assert age["0–180 days"] == "700,000.00"
+    assert tables["Indicators by status (the chart's data)"] == [["on track", "1"]]
+    assert tables["Days late per delivery element (the chart's data)"] == [["JO-1", "overdue", "17"]]
+    # the SVG says the same numbers (tooltips of the points and bars)
+    assert "Obligated (plan), FY2027 Q1: $900K" in html and "JO-1 (overdue): 17 days" in html
+
+
+def _tables(html: str) -> dict[str, list[list[str]]]:
+    """Caption → body rows (cell texts) of every table on the page."""
+    out = {}
+    for caption, body in re.findall(r"<caption>(.*?)</caption>.*?<tbody>(.*?)</tbody>", html, re.S):
+        rows = [
+            [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        ]
+        out[re.sub(r"<[^>]+>", "", caption).replace("&#x27;", "'").strip()] = rows
+    return out
+
+
+def test_the_execution_page_draws_the_curve_and_the_age_chart_beside_their_data(client_as: Any, viewer: Any, jordan: Any) -> None:
+    html = client_as(viewer).get("/oversight/execution/?country=JOR").content.decode()
+    assert 'aria-labelledby="ovs-curve-title ovs-curve-desc"' in html and 'aria-labelledby="ovs-age-title ovs-age-desc"' in html
+    assert "vega" not in html.lower()
+    assert _tables(html)["Unliquidated obligations by age, USD (the chart's data)"][0] == ["0–180 days", "700,000.00"]
 
 
 @pytest.mark.parametrize("team", ["t22", "t10", ""])

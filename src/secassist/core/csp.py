@@ -2,7 +2,7 @@
 
 Scripts only from this server's own files: no inline <script>, no on*= handlers, no eval. Pages
 pass data to their scripts with `json_script` and data-* attributes. `frame-ancestors 'none'` keeps
-every page out of frames. Styles allow 'unsafe-inline' because Vega and USWDS set style attributes
+every page out of frames. Styles allow 'unsafe-inline' because USWDS sets style attributes
 at run time; style injection cannot run code under this script policy.
 """
 
