@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/title10_deconfliction.py                  # hold-out set (ADR 1410), default install
     .venv/bin/python bench/title10_deconfliction.py --set batch3     # its third batch (all test)
+    .venv/bin/python bench/title10_deconfliction.py --set batch4     # independent second labeller (ADR 1490)
     .venv/bin/python bench/title10_deconfliction.py --set regression # ADR 1400's set
     .venv/bin/python bench/title10_deconfliction.py --semantic       # also the sentence-embedding extra
     .venv/bin/python bench/title10_deconfliction.py --linked         # also after linking unregistered names
@@ -41,6 +42,8 @@ SETS = {
     "holdout": ROOT / "data" / "title10" / "deconfliction_holdout",
     # ADR 1410: written after round 2 was frozen, by an engineer who had read the matcher; all test
     "batch3": ROOT / "data" / "title10" / "deconfliction_holdout" / "batch3",
+    # ADR 1490: written and labelled by an independent second labeller who never read the matcher
+    "batch4": ROOT / "data" / "title10" / "deconfliction_batch4",
     # ADR 1400: written by the matcher's author before writing it; kept as a regression set
     "regression": ROOT / "data" / "title10" / "deconfliction_eval",
 }
@@ -62,6 +65,8 @@ def load() -> tuple[dict[str, dict[str, str]], list[dict[str, str]], dict[str, d
         units.setdefault(country, []).append(dc.RegistryUnit(i, name, tuple(a for a in row["aliases"].split(";") if a), parent))
     for p in pairs:
         p["a_side"], p["b_side"] = programs[p["a"]]["side"], programs[p["b"]]["side"]
+        # sets written by different labellers spell the flag 1/0 or true/false
+        p["should_flag"] = "1" if p["should_flag"].strip().lower() in ("1", "true") else "0"
     return programs, pairs, {c: dc.UnitIndex(u) for c, u in units.items()}
 
 
@@ -216,11 +221,12 @@ def main() -> None:
         print(f"\n{name}")
         if links:
             linked = list(zip(pairs, judge(pairs, programs, indexes, encoder, links), strict=True))
-            m = metrics([(p, c) for p, c in linked if p["split"] == "test"])
-            print(
-                f"  after linking {sum(len(v) for v in links.values())} unregistered name(s): test precision "
-                f"{m['precision']:.3f} recall {m['recall']:.3f} F1 {m['f1']:.3f}"
-            )
+            for split in ("tune", "test"):
+                m = metrics([(p, c) for p, c in linked if p["split"] == split])
+                print(
+                    f"  after linking {sum(len(v) for v in links.values())} unregistered name(s): {split} precision "
+                    f"{m['precision']:.3f} recall {m['recall']:.3f} F1 {m['f1']:.3f}"
+                )
         for split in ("tune", "test"):
             m = metrics([(p, c) for p, c in judged if p["split"] == split])
             print(
