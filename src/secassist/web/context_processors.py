@@ -10,7 +10,7 @@ from secassist.accounts.roles import has_capability
 from secassist.alerts.selectors import unread_count
 
 from . import inbox
-from .nav import build_nav
+from .nav import build_nav, nav_for
 
 
 @lru_cache(maxsize=1)
@@ -23,7 +23,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_marking": settings.SECASSIST_MARKING,
         "site_marking_note": settings.SECASSIST_MARKING_NOTE,
-        "nav_sections": _nav() if user is not None and user.is_authenticated else [],
+        "nav_sections": nav_for(user, _nav()) if user is not None and user.is_authenticated else [],
         "can_view_audit": bool(user and has_capability(user, "audit.view")),
         "page_marking": getattr(request, "page_marking", None),
         # A callable: counted only by pages that show the header badge.

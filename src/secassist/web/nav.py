@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
+
+from secassist.accounts.permissions import PUBLIC, required_for
+from secassist.accounts.roles import has_capability
 
 NAV: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -59,14 +62,38 @@ NAV: list[tuple[str, list[tuple[str, str]]]] = [
 
 
 def build_nav() -> list[dict[str, object]]:
+    """Every section and link whose page exists, each link with the capability its page needs to be
+    read (declared on the view by @capability or @public; None where the view declares nothing)."""
     sections: list[dict[str, object]] = []
     for title, links in NAV:
-        items: list[dict[str, str]] = []
+        items: list[dict[str, object]] = []
         for label, name in links:
             try:
-                items.append({"label": label, "url": reverse(name)})
+                url = reverse(name)
             except NoReverseMatch:
                 continue
+            items.append({"label": label, "url": url, "capability": _read_capability(url)})
         if items:
             sections.append({"title": title, "items": items})
     return sections
+
+
+def nav_for(user: object, sections: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The sections as this user may follow them: a link to a page the user would get 403 on is not
+    offered (the server still checks every request; this only keeps the header honest)."""
+    visible: list[dict[str, object]] = []
+    for section in sections:
+        items = [item for item in section["items"] if _may_read(user, item["capability"])]  # type: ignore[attr-defined]
+        if items:
+            visible.append({"title": section["title"], "items": items})
+    return visible
+
+
+def _read_capability(url: str) -> str | None:
+    return required_for(resolve(url).func, "GET")
+
+
+def _may_read(user: object, capability: object) -> bool:
+    if capability is None:  # a view that declares nothing is refused to everyone (fail closed)
+        return False
+    return capability == PUBLIC or has_capability(user, str(capability))
