@@ -157,6 +157,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect sign-in (ADR 1203); answers only the SSO callback, and only when configured below.
+    "secassist.accounts.oidc.OIDCBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -171,6 +173,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on by OpenID Connect (issue #16 item 6, ADR 1203, docs/sso.md). Off unless an issuer
+# and a client id are set: local accounts stay for the offline default. Endpoints come from the
+# issuer's discovery document; PKCE (S256), state and nonce are always used.
+SECASSIST_OIDC_ISSUER = os.environ.get("SECASSIST_OIDC_ISSUER", "").strip().rstrip("/")
+SECASSIST_OIDC_CLIENT_ID = os.environ.get("SECASSIST_OIDC_CLIENT_ID", "").strip()
+# private_key_jwt | client_secret_post | client_secret_basic | none (PKCE alone); empty: private_key_jwt
+# when a key file is set, else client_secret_post when a secret is set, else none.
+SECASSIST_OIDC_CLIENT_AUTH = os.environ.get("SECASSIST_OIDC_CLIENT_AUTH", "").strip()
+SECASSIST_OIDC_CLIENT_SECRET = os.environ.get("SECASSIST_OIDC_CLIENT_SECRET", "")
+SECASSIST_OIDC_PRIVATE_KEY_FILE = os.environ.get("SECASSIST_OIDC_PRIVATE_KEY_FILE", "").strip()
+SECASSIST_OIDC_PRIVATE_KEY_ID = os.environ.get("SECASSIST_OIDC_PRIVATE_KEY_ID", "").strip()
+SECASSIST_OIDC_SCOPES = os.environ.get("SECASSIST_OIDC_SCOPES", "openid email")
+SECASSIST_OIDC_ACR_VALUES = os.environ.get("SECASSIST_OIDC_ACR_VALUES", "").strip()
+SECASSIST_OIDC_PROVIDER_NAME = os.environ.get("SECASSIST_OIDC_PROVIDER_NAME", "Login.gov")
+# Which claims give which role (and office): JSON text or "@/path/to/rules.json". A person no rule
+# matches is refused; there is no default role.
+SECASSIST_OIDC_ROLE_RULES = os.environ.get("SECASSIST_OIDC_ROLE_RULES", "[]")
+# What mozilla-django-oidc reads itself (its request view makes state, nonce and the PKCE pair).
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = SECASSIST_OIDC_SCOPES
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+OIDC_TIMEOUT = 10
+OIDC_VERIFY_KID = True
 
 # Login throttling: five failures lock the username+address pair for fifteen minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

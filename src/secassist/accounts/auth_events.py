@@ -25,7 +25,7 @@ def _client(request: HttpRequest | None) -> dict[str, str]:
     return {"ip": str(request.META.get("REMOTE_ADDR", "")), "path": request.path[:200]}
 
 
-def _attempt(*, action: str, username: str, request: HttpRequest | None) -> None:
+def _attempt(*, action: str, username: str, request: HttpRequest | None, reason: str = "") -> None:
     user = User.objects.filter(username=username).only("pk").first() if username else None
     record(
         actor=None,
@@ -34,6 +34,7 @@ def _attempt(*, action: str, username: str, request: HttpRequest | None) -> None
         object_id=str(user.pk) if user else "",
         object_repr=(username or "(blank)")[:150],
         after={"username": username[:150], **_client(request)},
+        reason=reason[:500],
     )
 
 
@@ -49,8 +50,8 @@ def record_logout(*, user: Any, request: HttpRequest | None) -> None:
 
 
 @transaction.atomic
-def record_login_failed(*, username: str, request: HttpRequest | None) -> None:
-    _attempt(action="auth.login_failed", username=username, request=request)
+def record_login_failed(*, username: str, request: HttpRequest | None, reason: str = "") -> None:
+    _attempt(action="auth.login_failed", username=username, request=request, reason=reason)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from typing import Any
 
@@ -13,10 +14,10 @@ from django.db import transaction
 
 from secassist.audit.services import record
 from secassist.core import clock
-from secassist.core.errors import InvalidInput, NotFound
+from secassist.core.errors import AccessDenied, InvalidInput, NotFound
 from secassist.reference.models import Office
 
-from .models import ApiToken, User
+from .models import ApiToken, SingleSignOnIdentity, User
 from .roles import Role
 
 TOKEN_PREFIX = "sa_"  # noqa: S105 — a prefix, not a secret
@@ -89,6 +90,96 @@ def ensure_demo_user(*, username: str, role: str, office_code: str | None, passw
         reason="demo user",
     )
     return user, True
+
+
+def _sso_username(email: str, subject: str) -> str:
+    """The e-mail address when it is free, else the address (or `sso`) with a short digest of the subject."""
+    base = email.strip().lower()[:120]
+    if base and not User.objects.filter(username=base).exists():
+        return base
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:10]
+    return f"{base or 'sso'}-{digest}"
+
+
+@transaction.atomic
+def sign_in_by_sso(
+    *,
+    issuer: str,
+    subject: str,
+    email: str,
+    email_verified: bool,
+    role: str | None,
+    office_code: str | None,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """The user an OpenID Connect sign-in is for (ADR 1203), or AccessDenied.
+
+    `role` is what the deployment's role rules give this person's claims; None (no rule matched)
+    refuses: an unknown is never a yes. The identity is (issuer, subject). A first sign-in links to
+    the one existing account with the same provider-verified e-mail, else creates an account without
+    a password. At every sign-in the role (and the office, when the rule names one) follow the rules,
+    so a person moved out of a group loses the role at their next sign-in. Each change is audited."""
+    if not issuer or not subject:
+        raise AccessDenied("the provider did not identify the person (no subject)", code="sso_refused")
+    if role is None:
+        raise AccessDenied(
+            "your account at the identity provider is not mapped to a role here; ask an administrator",
+            code="sso_unmapped",
+        )
+    _check_role(role)
+    office = _office(office_code) if office_code else None
+    now = clock.now()
+    identity = (
+        SingleSignOnIdentity.objects.select_for_update().select_related("user").filter(issuer=issuer, subject=subject).first()
+    )
+    if identity is None:
+        user = None
+        if email and email_verified:
+            matches = list(User.objects.filter(email__iexact=email)[:2])
+            if len(matches) > 1:
+                raise AccessDenied("several accounts here share your e-mail address; ask an administrator", code="sso_ambiguous")
+            if matches and matches[0].sso_identities.filter(issuer=issuer).exists():
+                raise AccessDenied(
+                    "the account with your e-mail address is linked to another sign-in; ask an administrator",
+                    code="sso_ambiguous",
+                )
+            user = matches[0] if matches else None
+        if user is None:
+            user = User(
+                username=_sso_username(email, subject),
+                email=email if email_verified else "",
+                role=role,
+                office=office,
+                first_name=first_name[:150],
+                last_name=last_name[:150],
+            )
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.set_unusable_password()
+            user.save()
+            record(
+                actor=None,
+                action="user.create",
+                obj=user,
+                after={"username": user.username, "role": role, "office": office_code},
+                reason="single sign-on: first sign-in",
+            )
+        identity = SingleSignOnIdentity.objects.create(user=user, issuer=issuer, subject=subject, created_at=now)
+        record(actor=None, action="user.sso_link", obj=user, after={"issuer": issuer, "subject": subject})
+    user = identity.user
+    if not user.is_active:
+        raise AccessDenied("this account is deactivated here; ask an administrator", code="sso_inactive")
+    before = {"role": user.role, "office": user.office.code if user.office else None}
+    user.role = role
+    if office is not None:
+        user.office = office
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    after = {"role": user.role, "office": user.office.code if user.office else None}
+    if after != before:
+        user.save(update_fields=["role", "office", "is_staff", "is_superuser"])
+        record(actor=None, action="user.sso_role", obj=user, before=before, after=after, reason="single sign-on role rules")
+    SingleSignOnIdentity.objects.filter(pk=identity.pk).update(last_login_at=now)
+    return user
 
 
 def token_lifetime(days: Any = None) -> dt.timedelta:
