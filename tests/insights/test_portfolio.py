@@ -111,14 +111,15 @@ def test_amounts_read_in_k_m_and_b(value: Any, label: str) -> None:
     assert charts.money_label(value) == label
 
 
-def _fa(iso3: str, program: str, amount: str, line_no: int) -> None:
+def _fa(iso3: str, program: str, amount: str, line_no: int, *, fy: int = 2027, transition_quarter: bool = False) -> None:
     from secassist.reference.models import Country
 
     country = Country.objects.get(iso3=iso3)
     HistoricalAmount.objects.create(
         source=HistorySource.FA_COMPLETE,
         line_no=line_no,
-        fiscal_year=2027,
+        fiscal_year=fy,
+        transition_quarter=transition_quarter,
         program=program,
         account_name=program,
         transaction_type="Obligations",
@@ -143,6 +144,25 @@ def test_the_reconciliation_flags_a_difference_and_not_an_equal_pair(api_as: Any
     )
     assert [r["iso3"] for r in rec["flagged"]] == ["EGY"]
     assert "ForeignAssistance.gov" in rec["public_source"]
+    assert rows["JOR"]["laws"] == ["P.L. TEST-FMF-2027"]  # each pair names the acts its ledger lines come from
+
+
+def test_the_transition_quarter_is_not_counted_in_its_fiscal_year(api_as: Any, viewer: Any, seed: Any) -> None:
+    """FA.gov keeps FY1976's transition quarter as a period of its own (1976tq): it is not part of the FY."""
+    seed.world()
+    _fa("JOR", "FMF", "125000000.00", 2)
+    _fa("JOR", "FMF", "13000000.00", 3, transition_quarter=True)
+    rec = api_as(viewer).get("/api/v1/portfolio?fy=2027").json()["reconciliation"]
+    jor = next(r for r in rec["rows"] if r["iso3"] == "JOR")
+    assert (jor["public"], jor["flagged"]) == ("125000000.00", False)
+
+
+def test_the_page_lists_the_years_where_both_sides_have_figures(client_as: Any, viewer: Any, seed: Any) -> None:
+    seed.world()
+    _fa("JOR", "FMF", "125000000.00", 2)
+    _fa("EGY", "FMF", "1.00", 3, fy=1990)  # a public figure with no ledger line that year: nothing to compare
+    html = client_as(viewer).get("/portfolio/?fy=2026").content.decode()
+    assert '<a href="?fy=2027#pf-reconciliation">FY2027</a>.' in html and "FY1990" not in html
 
 
 def test_every_portfolio_table_downloads(client_as: Any, viewer: Any, seed: Any) -> None:

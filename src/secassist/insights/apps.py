@@ -16,3 +16,10 @@ class InsightsConfig(AppConfig):
             CountrySection("Country 360", 50, "insights/_country360.html", views.country_section, takes_params=True)
         )
         registry.add_demo_step(DemoStep("insights: Ukraine USAI proposal for the portfolio and country 360", 600, demo.run))
+        registry.add_demo_step(
+            DemoStep(
+                "insights: a FY1968 ledger from the Greenbook, reconciled with ForeignAssistance.gov",
+                620,
+                demo.run_reconciliation,
+            )
+        )

@@ -155,22 +155,19 @@ def by_country(rows_: list[dict[str, Any]], metric: str) -> dict[str, Decimal]:
 
 def reconciliation(*, fy: int, threshold: Decimal = RECONCILE_THRESHOLD) -> dict[str, Any]:
     """The product's obligations per country and account against ForeignAssistance.gov's (complete schema,
-    same account, transaction type Obligations, same FY). Flagged when they differ by more than the threshold.
-    Pairs where only one side has a figure are listed, not flagged: there is nothing to compare."""
+    same account, transaction type Obligations, same FY; the FY1976 transition quarter is a period of its own
+    and is never counted in FY1976). Flagged when they differ by more than the threshold. Pairs where only
+    one side has a figure are listed, not flagged: there is nothing to compare. Each pair names the acts
+    its ledger lines come from, so a demonstration ledger says so on every row."""
     product = (
         Allocation.objects.filter(appropriation__fiscal_year=fy, country__isnull=False, account__code__in=TITLE22_PROGRAMS)
-        .values("country__iso3", "country__name", "account__code")
+        .values("country__iso3", "country__name", "account__code", "appropriation__public_law")
         .annotate(obligated=Sum("balance__obligated"))
         .order_by()
     )
     public = (
-        HistoricalAmount.objects.filter(
-            source=HistorySource.FA_COMPLETE,
-            fiscal_year=fy,
-            country__isnull=False,
-            program__in=TITLE22_PROGRAMS,
-            transaction_type="Obligations",
-        )
+        _public_obligations()
+        .filter(fiscal_year=fy)
         .values("country__iso3", "country__name", "program")
         .annotate(amount=Sum("amount_current"))
         .order_by()
@@ -178,17 +175,16 @@ def reconciliation(*, fy: int, threshold: Decimal = RECONCILE_THRESHOLD) -> dict
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for p in product:
         key = (p["country__iso3"], p["account__code"])
-        pairs[key] = {
-            "iso3": key[0],
-            "country": p["country__name"],
-            "program": key[1],
-            "product": p["obligated"] or ZERO,
-            "public": None,
-        }
+        pair = pairs.setdefault(
+            key,
+            {"iso3": key[0], "country": p["country__name"], "program": key[1], "product": ZERO, "public": None, "laws": []},
+        )
+        pair["product"] += p["obligated"] or ZERO
+        pair["laws"] = sorted({*pair["laws"], p["appropriation__public_law"]})
     for f in public:
         key = (f["country__iso3"], f["program"])
         pair = pairs.setdefault(
-            key, {"iso3": key[0], "country": f["country__name"], "program": key[1], "product": None, "public": None}
+            key, {"iso3": key[0], "country": f["country__name"], "program": key[1], "product": None, "public": None, "laws": []}
         )
         pair["public"] = f["amount"]
     out = []
@@ -196,16 +192,40 @@ def reconciliation(*, fy: int, threshold: Decimal = RECONCILE_THRESHOLD) -> dict
         both = pair["product"] is not None and pair["public"] is not None
         pair["difference"] = pair["product"] - pair["public"] if both else None
         pair["flagged"] = bool(both and abs(pair["difference"]) > threshold)
+        pair["ledger_acts"] = "; ".join(pair["laws"])
         out.append(pair)
     return {
         "fiscal_year": fy,
         "threshold": threshold,
-        "product_source": "secassist funds ledger: obligated balance of the FY's lines",
+        "product_source": "secassist funds ledger: obligated balance of the FY's lines (the act of each line is named)",
         "public_source": f"{HistorySource.FA_COMPLETE.label}: transaction type Obligations, same account and FY",
         "public_loaded": HistoricalAmount.objects.filter(source=HistorySource.FA_COMPLETE).exists(),
         "rows": out,
         "flagged": [r for r in out if r["flagged"]],
+        "years_with_both_sides": years_with_both_sides(),
     }
+
+
+def _public_obligations() -> Any:
+    return HistoricalAmount.objects.filter(
+        source=HistorySource.FA_COMPLETE,
+        country__isnull=False,
+        program__in=TITLE22_PROGRAMS,
+        transaction_type="Obligations",
+        transition_quarter=False,
+    )
+
+
+def years_with_both_sides() -> list[int]:
+    """The fiscal years in which some country and account has both a ledger line and a public obligation
+    (where the reconciliation has something to compare), newest first. Two queries."""
+    ours = set(
+        Allocation.objects.filter(country__isnull=False, account__code__in=TITLE22_PROGRAMS)
+        .values_list("appropriation__fiscal_year", "country_id", "account__code")
+        .distinct()
+    )
+    theirs = set(_public_obligations().values_list("fiscal_year", "country_id", "program").distinct())
+    return sorted({fy for fy, _, _ in ours & theirs}, reverse=True)
 
 
 def alerts(*, today: dt.date | None = None) -> dict[str, Any]:

@@ -290,6 +290,7 @@ RECONCILIATION_COLUMNS = [
     ("country", "Country"),
     ("program", "Account"),
     ("product", "secassist obligated"),
+    ("ledger_acts", "secassist ledger acts"),
     ("public", "ForeignAssistance.gov obligations"),
     ("difference", "Difference"),
     ("flagged", "Flagged"),
