@@ -28,15 +28,17 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
 from secassist.accounts.access import require
 from secassist.audit.services import record
-from secassist.core import bulk, clock
+from secassist.core import bulk, clock, dates
 from secassist.core.errors import ImportRejected, RuleViolation
 from secassist.core.money import fmt_money
+from secassist.core.registry import registry
 from secassist.reference.models import Country, PseudoRegion, Title22Account
 
 from . import rules, workflow
@@ -73,24 +75,61 @@ DELTA_SQL = {
 }
 
 
-def _amount_sql(x: str) -> str:
-    """Cents of a valid amount text, else NULL (positive, ≤ 13 integer digits, ≤ 2 decimals)."""
+def _amount_sql(raw: str) -> str:
+    """Cents of a valid amount text, else NULL (positive, ≤ 13 integer digits, ≤ 2 decimals).
+
+    `raw` is the staged column; surrounding blanks are allowed. The text is parsed as it is first and
+    trimmed only when that fails (SQL has no common subexpressions: each mention is evaluated).
+    No regular expressions: on PostgreSQL a match costs more than the rest of the row's typing."""
+
     if bulk.is_postgres():
-        return f"CASE WHEN {x} ~ '^[0-9]{{1,13}}(\\.[0-9]{{1,2}})?$' THEN CAST({x} AS numeric) * 100 END"
-    return (
-        f"CASE WHEN {x} <> '' AND {x} NOT GLOB '*[^0-9.]*' AND {x} NOT GLOB '*.*.*' AND {x} NOT GLOB '.*' "
-        f"AND (instr({x}, '.') = 0 AND length({x}) <= 13 OR instr({x}, '.') BETWEEN 2 AND 14 "
-        f"AND length({x}) - instr({x}, '.') BETWEEN 1 AND 2) THEN ROUND(CAST({x} AS REAL) * 100) END"
-    )
+
+        def parse(x: str) -> str:
+            return (
+                f"CASE WHEN {x} <> '' AND (translate({x}, '0123456789', '') = '' AND length({x}) <= 13 "
+                f"OR translate({x}, '0123456789', '') = '.' AND strpos({x}, '.') BETWEEN 2 AND 14 "
+                f"AND length({x}) - strpos({x}, '.') BETWEEN 1 AND 2) THEN CAST({x} AS numeric) * 100 END"
+            )
+
+        return f"COALESCE({parse(raw)}, {parse(f'trim({raw})')})"
+
+    def parse_sqlite(x: str) -> str:
+        return (
+            f"CASE WHEN {x} <> '' AND {x} NOT GLOB '*[^0-9.]*' "
+            f"AND (instr({x}, '.') = 0 AND length({x}) <= 13 OR instr({x}, '.') BETWEEN 2 AND 14 "
+            f"AND length({x}) - instr({x}, '.') BETWEEN 1 AND 2 AND {x} NOT GLOB '*.*.*') THEN ROUND(CAST({x} AS REAL) * 100) END"
+        )
+
+    return f"COALESCE({parse_sqlite(raw)}, {parse_sqlite(f'trim({raw})')})"
 
 
-def _date_sql(x: str) -> str:
+def _date_sql(raw: str) -> str:
     """A valid YYYY-MM-DD date, else NULL (31 February is not a date on either engine)."""
     if bulk.is_postgres():
-        pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-        first = f"CAST(substr({x}, 1, 8) || '01' AS date) + (CAST(substr({x}, 9, 2) AS int) - 1)"
-        return f"CASE WHEN {x} ~ '{pattern}' THEN CASE WHEN to_char({first}, 'YYYY-MM-DD') = {x} THEN CAST({x} AS date) END END"
-    return f"CASE WHEN {x} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date({x}, '+0 days') = {x} THEN {x} END"
+
+        def parse(x: str) -> str:
+            y, m, d = (f"CAST(substr({x}, {i}, {n}) AS int)" for i, n in ((1, 4), (6, 2), (9, 2)))
+            leap = f"(mod({y}, 4) = 0 AND mod({y}, 100) <> 0 OR mod({y}, 400) = 0)"
+            days = f"CASE WHEN {m} IN (4, 6, 9, 11) THEN 30 WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END ELSE 31 END"
+            # digits only (checked first), so comparing the two-digit texts in "C" order compares the numbers
+            mm, dd = (f'substr({x}, {i}, 2) COLLATE "C"' for i in (6, 9))
+            return (
+                f"CASE WHEN length({x}) = 10 AND translate({x}, '0123456789', '') = '--' AND substr({x}, 5, 1) = '-' "
+                f"AND substr({x}, 8, 1) = '-' AND substr({x}, 1, 4) <> '0000' AND {mm} BETWEEN '01' AND '12' THEN "
+                f"CASE WHEN {dd} BETWEEN '01' AND '28' OR {d} <= {days} THEN CAST({x} AS date) END END"
+            )
+
+        return f"COALESCE({parse(raw)}, {parse(f'trim({raw})')})"
+
+    def parse_sqlite(x: str) -> str:
+        return f"CASE WHEN {x} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date({x}, '+0 days') = {x} THEN {x} END"
+
+    return f"COALESCE({parse_sqlite(raw)}, {parse_sqlite(f'trim({raw})')})"
+
+
+def _type_sql(raw: str) -> str:
+    types = ", ".join(f"'{t}'" for t in IMPORT_TYPES)
+    return f"CASE WHEN {raw} IN ({types}) THEN {raw} WHEN trim({raw}) IN ({types}) THEN trim({raw}) END"
 
 
 def _temp(name: str, select: str) -> str:
@@ -113,6 +152,11 @@ def _money_c(cents: Any) -> str:
     return fmt_money(Decimal(int(cents)) / 100)
 
 
+def _cents(column: str) -> str:
+    """A balance column (dollars) as integer cents: exact on PostgreSQL, and on SQLite's floats once rounded."""
+    return f"CAST(ROUND({column} * 100) AS bigint)"
+
+
 # ---------------------------------------------------------------- resolution
 
 
@@ -129,12 +173,18 @@ def _appropriation_keys() -> list[tuple[str, int]]:
     return list(dict(keys).items())
 
 
-def _stage_keys() -> None:
-    for table in ("ledger_appr_keys", "ledger_line_keys"):
-        bulk.drop_stage(table)
+def _stage_keys(stage: bulk.Stage) -> None:
+    """Resolve each distinct (appropriation, recipient, line) text of the file once.
+
+    A file of a million rows names a few thousand lines: the names are matched (upper-cased,
+    trimmed, by id, account and year, ISO3, region code or recipient name) once per distinct text
+    in `ledger_keys`, with the line's status, account and periods of availability; the rows then
+    find their key by one indexed lookup on the text as written."""
+    a, c, p = Allocation._meta.db_table, Country._meta.db_table, PseudoRegion._meta.db_table
+    appr, acct = Appropriation._meta.db_table, Title22Account._meta.db_table
     _exec(_temp("ledger_appr_keys", "SELECT CAST('' AS varchar(200)) AS k, CAST(0 AS bigint) AS appropriation_id WHERE 1 = 0"))
     bulk.load_rows("ledger_appr_keys", ["k", "appropriation_id"], _appropriation_keys())
-    a, c, p = Allocation._meta.db_table, Country._meta.db_table, PseudoRegion._meta.db_table
+    _exec("CREATE INDEX ledger_appr_keys_idx ON ledger_appr_keys (k)")
     _exec(
         _temp(
             "ledger_line_keys",
@@ -148,34 +198,76 @@ def _stage_keys() -> None:
         )
     )
     _exec("CREATE INDEX ledger_line_keys_idx ON ledger_line_keys (appropriation_id, k, purpose)")
+    raw = {name: f"COALESCE(s.{stage.col[name]}, '')" for name in ("appropriation", "recipient", "line")}
+    _exec(
+        _temp(
+            "ledger_keys",
+            # the casts give SQLite's columns a type, so the comparisons below can use their indexes
+            f"SELECT CAST(ROW_NUMBER() OVER (ORDER BY f.a, f.r, f.l) AS bigint) AS key_id, f.a, f.r, f.l, ak.appropriation_id, "
+            f" lk.allocation_id, ac.code AS account, al.status AS status, al.recipient_name AS name, "
+            f" ap.obligation_period_end AS period_end, ap.reobligation_window_end AS window_end, "
+            f" ap.cancellation_date AS cancel_on, ap.cancelled_recorded AS cancelled "
+            f"FROM (SELECT DISTINCT CAST({raw['appropriation']} AS text) AS a, CAST({raw['recipient']} AS text) AS r, "
+            f" CAST({raw['line']} AS text) AS l "
+            f" FROM {stage.table} s) f "
+            f"LEFT JOIN ledger_appr_keys ak ON ak.k = upper(trim(f.a)) "
+            f"LEFT JOIN {appr} ap ON ap.id = ak.appropriation_id "
+            f"LEFT JOIN {acct} ac ON ac.id = ap.account_id "
+            f"LEFT JOIN ledger_line_keys lk ON lk.appropriation_id = ak.appropriation_id "
+            f" AND lk.k = upper(trim(f.r)) AND lk.purpose = upper(trim(f.l)) "
+            f"LEFT JOIN {a} al ON al.id = lk.allocation_id",
+        )
+    )
+    _exec("CREATE UNIQUE INDEX ledger_keys_text ON ledger_keys (a, r, l)")
+    _exec("CREATE UNIQUE INDEX ledger_keys_id ON ledger_keys (key_id)")
+
+
+RESOLVED_COLUMNS = (
+    ("line_no", "INTEGER PRIMARY KEY"),  # SQLite: the row id, so the rows stay in file order without a sort
+    ("key_id", "INTEGER"),
+    ("appropriation_id", "INTEGER"),
+    ("allocation_id", "INTEGER"),
+    ("account", "TEXT"),
+    ("entry_type", "TEXT"),
+    ("cents", "INTEGER"),
+    ("effective_on", "TEXT"),
+    ("document_type", "TEXT"),
+    ("document_ref", "TEXT"),
+    ("reason", "TEXT"),
+)
 
 
 def _resolve(stage: bulk.Stage) -> None:
     """One pass from text to typed, resolved rows; a NULL marks what did not parse or resolve."""
     col = stage.col
-    text = {name: f"trim(COALESCE(s.{col[name]}, ''))" for name in REQUIRED}
+    text = {name: f"trim(COALESCE(s.{col[name]}, ''))" for name in ("document_ref", "reason")}
     text["document_type"] = f"trim(COALESCE(s.{col['document_type']}, ''))" if "document_type" in col else "''"
-    types = ", ".join(f"'{t}'" for t in IMPORT_TYPES)
-    alloc, acct, appr = Allocation._meta.db_table, Title22Account._meta.db_table, Appropriation._meta.db_table
-    bulk.drop_stage("ledger_resolved")
+    raw = {name: f"CAST(COALESCE(s.{col[name]}, '') AS text)" for name in ("appropriation", "recipient", "line")}
+    select = (
+        f"SELECT s.line_no, k.key_id, k.appropriation_id, k.allocation_id, k.account, "
+        f" {_type_sql('s.' + col['entry_type'])} AS entry_type, "
+        f" CAST({_amount_sql('s.' + col['amount'])} AS bigint) AS cents, {_date_sql('s.' + col['date'])} AS effective_on, "
+        f" {text['document_type']} AS document_type, {text['document_ref']} AS document_ref, {text['reason']} AS reason "
+        # CROSS JOIN: SQLite walks the staged rows in file order and looks each key up by its index
+        f"FROM {stage.table} s CROSS JOIN ledger_keys k "
+        f"WHERE k.a = {raw['appropriation']} AND k.r = {raw['recipient']} AND k.l = {raw['line']}"
+    )
+    if bulk.is_postgres():
+        _exec(_temp("ledger_resolved", select))
+        return
+    _exec(f"CREATE TEMP TABLE ledger_resolved ({', '.join(f'{n} {t}' for n, t in RESOLVED_COLUMNS)})")
+    _exec(f"INSERT INTO ledger_resolved ({', '.join(n for n, _ in RESOLVED_COLUMNS)}) {select}")
+
+
+def _summarise() -> None:
+    """Count, cents, first line and dates per line and entry type: every later step that needs
+    totals (balances, statuses, policy rules, the digest) reads this small table, not the rows."""
     _exec(
         _temp(
-            "ledger_resolved",
-            f"SELECT s.line_no, ak.appropriation_id, lk.allocation_id, ac.code AS account, "
-            f" CASE WHEN {text['entry_type']} IN ({types}) THEN {text['entry_type']} END AS entry_type, "
-            f" CAST({_amount_sql(text['amount'])} AS bigint) AS cents, {_date_sql(text['date'])} AS effective_on, "
-            f" {text['document_type']} AS document_type, {text['document_ref']} AS document_ref, {text['reason']} AS reason, "
-            f" {text['appropriation']} AS raw_appropriation, {text['recipient']} AS raw_recipient, {text['line']} AS raw_line, "
-            f" {text['entry_type']} AS raw_type, {text['amount']} AS raw_amount, {text['date']} AS raw_date, "
-            f" al.status AS status, al.recipient_name AS name, ap.obligation_period_end AS period_end, "
-            f" ap.reobligation_window_end AS window_end, ap.cancellation_date AS cancel_on, ap.cancelled_recorded AS cancelled "
-            f"FROM {stage.table} s "
-            f"LEFT JOIN ledger_appr_keys ak ON ak.k = upper({text['appropriation']}) "
-            f"LEFT JOIN {appr} ap ON ap.id = ak.appropriation_id "
-            f"LEFT JOIN {acct} ac ON ac.id = ap.account_id "
-            f"LEFT JOIN ledger_line_keys lk ON lk.appropriation_id = ak.appropriation_id "
-            f" AND lk.k = upper({text['recipient']}) AND lk.purpose = upper({text['line']}) "
-            f"LEFT JOIN {alloc} al ON al.id = lk.allocation_id",
+            "ledger_summary",
+            "SELECT r.appropriation_id, r.allocation_id, r.entry_type, r.account, COUNT(*) AS n, SUM(r.cents) AS cents, "
+            " MIN(r.line_no) AS first_line, MIN(r.effective_on) AS first_on, MAX(r.effective_on) AS last_on "
+            "FROM ledger_resolved r GROUP BY r.appropriation_id, r.allocation_id, r.entry_type, r.account",
         )
     )
 
@@ -183,45 +275,56 @@ def _resolve(stage: bulk.Stage) -> None:
 # ---------------------------------------------------------------- validation
 
 
-def _row_faults(today: Any) -> tuple[list[tuple[int, str]], int]:
+def _row_faults(stage: bulk.Stage, today: Any) -> tuple[list[tuple[int, str]], int]:
     """What is wrong with each row on its own (format, resolution, account, dates, status)."""
     moa = rules.MOA_DOCUMENT
     expired_ok = ", ".join(f"'{t}'" for t in sorted(rules.EXPIRED_ALLOWED))
+    col = stage.col
     rows = _fetch(
         f"""
-        SELECT line_no, fault, raw_appropriation, raw_recipient, raw_line, raw_type, raw_amount, raw_date, account,
-               name, status, period_end, window_end, cancel_on, document_type, COUNT(*) OVER () FROM (
-          SELECT r.*, CASE
-            WHEN r.appropriation_id IS NULL THEN 'appropriation'
-            WHEN r.allocation_id IS NULL THEN 'recipient'
-            WHEN r.entry_type IS NULL THEN 'entry_type'
-            WHEN r.cents IS NULL OR r.cents <= 0 THEN 'amount'
-            WHEN r.effective_on IS NULL THEN 'date'
-            WHEN r.effective_on > %s THEN 'future'
-            WHEN length(r.document_type) > 40 OR length(r.document_ref) > 120 THEN 'document'
-            WHEN r.account = 'FMF' AND r.entry_type = 'obligate' THEN 'BUD-010'
-            WHEN r.account = 'FMF' AND r.entry_type = 'disburse' THEN 'BUD-011'
-            WHEN r.account <> 'FMF' AND r.entry_type = 'transfer_fms' THEN 'BUD-011'
-            WHEN r.account IN ('PKO', 'IMET') AND r.entry_type IN ('obligate', 'reobligate')
-                 AND (r.document_type <> '{moa}' OR r.document_ref = '') THEN 'BUD-012'
-            WHEN r.effective_on > r.cancel_on OR r.cancelled THEN 'BUD-005'
-            WHEN r.effective_on > r.period_end AND r.entry_type = 'reobligate' AND r.effective_on > r.window_end THEN 'BUD-004'
-            WHEN r.effective_on > r.period_end AND r.entry_type NOT IN ({expired_ok})
-                 AND r.entry_type IN ('obligate', 'apportion') THEN 'BUD-004'
-            WHEN r.effective_on > r.period_end AND r.entry_type NOT IN ({expired_ok}) THEN 'BUD-005'
-            WHEN r.status IN ('planned', 'withdrawn')
-                 AND r.entry_type IN ('apportion', 'obligate', 'reobligate', 'commit', 'disburse', 'transfer_fms') THEN 'BUD-016'
-          END AS fault FROM ledger_resolved r
-        ) f WHERE fault IS NOT NULL ORDER BY line_no LIMIT {MAX_SHOWN}
+        SELECT f.line_no, f.fault, k.a, k.r, k.l, s.{col["entry_type"]}, s.{col["amount"]}, s.{col["date"]}, k.account,
+               k.name, k.status, k.period_end, k.window_end, k.cancel_on, f.document_type, f.total
+        FROM (
+          SELECT line_no, key_id, document_type, fault, COUNT(*) OVER () AS total FROM (
+            SELECT r.line_no, r.key_id, r.document_type, CASE
+              WHEN r.appropriation_id IS NULL THEN 'appropriation'
+              WHEN r.allocation_id IS NULL THEN 'recipient'
+              WHEN r.entry_type IS NULL THEN 'entry_type'
+              WHEN r.cents IS NULL OR r.cents <= 0 THEN 'amount'
+              WHEN r.effective_on IS NULL THEN 'date'
+              WHEN r.effective_on > %s THEN 'future'
+              WHEN r.effective_on < %s THEN 'date_range'
+              WHEN length(r.document_type) > 40 OR length(r.document_ref) > 120 THEN 'document'
+              WHEN r.account = 'FMF' AND r.entry_type = 'obligate' THEN 'BUD-010'
+              WHEN r.account = 'FMF' AND r.entry_type = 'disburse' THEN 'BUD-011'
+              WHEN r.account <> 'FMF' AND r.entry_type = 'transfer_fms' THEN 'BUD-011'
+              WHEN r.account IN ('PKO', 'IMET') AND r.entry_type IN ('obligate', 'reobligate')
+                   AND (r.document_type <> '{moa}' OR r.document_ref = '') THEN 'BUD-012'
+              WHEN r.effective_on > k.cancel_on OR k.cancelled THEN 'BUD-005'
+              WHEN r.effective_on > k.period_end AND r.entry_type = 'reobligate' AND r.effective_on > k.window_end
+                   THEN 'BUD-004'
+              WHEN r.effective_on > k.period_end AND r.entry_type NOT IN ({expired_ok})
+                   AND r.entry_type IN ('obligate', 'apportion') THEN 'BUD-004'
+              WHEN r.effective_on > k.period_end AND r.entry_type NOT IN ({expired_ok}) THEN 'BUD-005'
+              WHEN k.status IN ('planned', 'withdrawn')
+                   AND r.entry_type IN ('apportion', 'obligate', 'reobligate', 'commit', 'disburse', 'transfer_fms')
+                   THEN 'BUD-016'
+            END AS fault FROM ledger_resolved r CROSS JOIN ledger_keys k WHERE k.key_id = r.key_id
+          ) x WHERE fault IS NOT NULL ORDER BY line_no LIMIT {MAX_SHOWN}
+        ) f JOIN ledger_keys k ON k.key_id = f.key_id JOIN {stage.table} s ON s.line_no = f.line_no
+        ORDER BY f.line_no
         """,
-        [today],
+        [today, dates.EARLIEST],
     )
     total = int(rows[0][-1]) if rows else 0
     return [(int(r[0]), _fault_text(r)) for r in rows], total
 
 
 def _fault_text(r: tuple[Any, ...]) -> str:
-    (_, fault, appr, recipient, line, etype, amount, date, account, name, status, period_end, window_end, cancel_on, doc) = r[:15]
+    (_, fault, appr, recipient, line, etype, amount, date, account, name, status, period_end, window_end, cancel_on, doc) = (
+        v.strip() if isinstance(v, str) and i in range(2, 8) else ("" if v is None and i in range(2, 8) else v)
+        for i, v in enumerate(r[:15])
+    )
     texts = {
         "appropriation": f"column appropriation: {appr!r} is not a known appropriation "
         "(give its id, 'ACCOUNT FYyyyy', or 'ACCOUNT FYyyyy PUBLIC LAW' when the account has several that year)",
@@ -230,6 +333,7 @@ def _fault_text(r: tuple[Any, ...]) -> str:
         "amount": f"column amount: {amount!r} is not a positive amount of dollars (at most 13 digits and 2 decimals)",
         "date": f"column date: {date!r} is not a date as YYYY-MM-DD",
         "future": f"column date: {date} is in the future",
+        "date_range": f"column date: {date} is before {dates.EARLIEST.isoformat()}, the earliest date secassist keeps",
         "document": "column document_type/document_ref: longer than 40/120 characters",
         "BUD-010": "BUD-010: FMF is obligated upon apportionment; post 'apportion' instead of 'obligate'",
         "BUD-011": f"BUD-011: {account} cannot take a '{etype}' entry "
@@ -246,55 +350,87 @@ def _fault_text(r: tuple[Any, ...]) -> str:
 
 
 def _running_faults() -> tuple[list[tuple[int, str]], int]:
-    """Running totals per line and per appropriation, in file order, from the current balances."""
+    """Running totals per line and per appropriation, in file order, from the current balances.
+
+    Each line's current balance enters its window as a row numbered 0, so the running sums start
+    from it without a join per row."""
     bal = Balance._meta.db_table
-    cents = {s: f"CAST(ROUND(b.{s} * 100) AS bigint)" for s in (*STAGE_DELTAS, "appropriated")}
-    line_sums = ", ".join(f"{cents[s]} + SUM({DELTA_SQL[s]}) OVER w AS {s}" for s in STAGE_DELTAS)
+    base = ", ".join(f"{_cents('b.' + s)} AS {s}" for s in STAGE_DELTAS)
+    deltas = ", ".join(f"{DELTA_SQL[s]} AS {s}" for s in STAGE_DELTAS)
+    sums = ", ".join(f"SUM(u.{s}) OVER w AS {s}" for s in STAGE_DELTAS)
     rows = _fetch(
         f"""
-        SELECT line_no, fault, name, entry_type, cents, allocated, apportioned, obligated, committed, disbursed,
-               deobligated, reobligated, COUNT(*) OVER () FROM (
-          SELECT t.*, CASE
-            WHEN entry_type = 'reallocate' AND allocated < obligated THEN 'BUD-002'
-            WHEN entry_type = 'reallocate' AND allocated < apportioned THEN 'BUD-002'
-            WHEN apportioned > allocated THEN 'BUD-013'
-            WHEN obligated > allocated THEN 'BUD-002'
-            WHEN account <> 'FMF' AND entry_type IN ('obligate', 'reobligate') AND obligated > apportioned THEN 'BUD-013'
-            WHEN entry_type = 'deobligate' AND (obligated < 0 OR obligated < disbursed) THEN 'BUD-015'
-            WHEN reobligated > deobligated THEN 'BUD-014'
-            WHEN disbursed > obligated OR committed > obligated THEN 'BUD-003'
-            WHEN allocated < 0 OR apportioned < 0 OR obligated < 0 OR committed < 0 OR disbursed < 0 THEN 'BUD-017'
-          END AS fault FROM (
-            SELECT r.line_no, r.name, r.entry_type, r.account, r.cents, {line_sums}
-            FROM ledger_resolved r JOIN {bal} b ON b.allocation_id = r.allocation_id
-            WHERE r.cents > 0 AND r.entry_type IS NOT NULL AND r.effective_on IS NOT NULL
-            WINDOW w AS (PARTITION BY r.allocation_id ORDER BY r.line_no ROWS UNBOUNDED PRECEDING)
-          ) t
-        ) f WHERE fault IS NOT NULL ORDER BY line_no LIMIT {MAX_SHOWN}
+        SELECT f.line_no, f.fault, k.name, f.entry_type, f.cents, f.allocated, f.apportioned, f.obligated, f.committed,
+               f.disbursed, f.deobligated, f.reobligated, f.total FROM (
+          SELECT t.*, COUNT(*) OVER () AS total FROM (
+            SELECT w.*, CASE
+              WHEN entry_type = 'reallocate' AND allocated < obligated THEN 'BUD-002'
+              WHEN entry_type = 'reallocate' AND allocated < apportioned THEN 'BUD-002'
+              WHEN apportioned > allocated THEN 'BUD-013'
+              WHEN obligated > allocated THEN 'BUD-002'
+              WHEN account <> 'FMF' AND entry_type IN ('obligate', 'reobligate') AND obligated > apportioned THEN 'BUD-013'
+              WHEN entry_type = 'deobligate' AND (obligated < 0 OR obligated < disbursed) THEN 'BUD-015'
+              WHEN reobligated > deobligated THEN 'BUD-014'
+              WHEN disbursed > obligated OR committed > obligated THEN 'BUD-003'
+              WHEN allocated < 0 OR apportioned < 0 OR obligated < 0 OR committed < 0 OR disbursed < 0 THEN 'BUD-017'
+            END AS fault FROM (
+              SELECT u.line_no, u.key_id, u.entry_type, u.account, u.cents, {sums} FROM (
+                SELECT 0 AS line_no, CAST(NULL AS bigint) AS key_id, b.allocation_id, '' AS entry_type, '' AS account,
+                       0 AS cents, {base}
+                FROM {bal} b WHERE b.allocation_id IN (SELECT allocation_id FROM ledger_keys)
+                UNION ALL
+                SELECT r.line_no, r.key_id, r.allocation_id, r.entry_type, r.account, r.cents, {deltas}
+                FROM ledger_resolved r
+              ) u WINDOW w AS (PARTITION BY u.allocation_id ORDER BY u.line_no ROWS UNBOUNDED PRECEDING)
+            ) w WHERE w.line_no > 0
+          ) t WHERE fault IS NOT NULL ORDER BY line_no LIMIT {MAX_SHOWN}
+        ) f JOIN ledger_keys k ON k.key_id = f.key_id ORDER BY f.line_no
         """
     )
     out = [(int(r[0]), _running_text(r)) for r in rows]
     total = int(rows[0][-1]) if rows else 0
+    over_rows, over_total = _appropriation_faults()
+    return out + over_rows, total + over_total
+
+
+def _appropriation_faults() -> tuple[list[tuple[int, str]], int]:
+    """BUD-001 in file order, for the appropriations whose allocations could pass their total at all
+    (the current allocations plus every allocation of the file, before any reallocation)."""
+    bal = Balance._meta.db_table
+    at_risk = [
+        int(r[0])
+        for r in _fetch(
+            f"SELECT s.appropriation_id FROM ledger_summary s "
+            f"JOIN {bal} b ON b.appropriation_id = s.appropriation_id AND b.allocation_id IS NULL "
+            f"GROUP BY s.appropriation_id, b.allocated, b.appropriated "
+            f"HAVING {_cents('b.allocated')} + SUM(CASE WHEN s.entry_type = 'allocate' THEN s.cents ELSE 0 END) "
+            f" > {_cents('b.appropriated')}"
+        )
+    ]
+    if not at_risk:
+        return [], 0
     over = _fetch(
         f"""
         SELECT line_no, appropriated, allocated, cents, raw_appropriation, COUNT(*) OVER () FROM (
-          SELECT r.line_no, r.cents, r.raw_appropriation, {cents["appropriated"]} AS appropriated,
-                 {cents["allocated"]} + SUM({DELTA_SQL["allocated"]}) OVER w AS allocated
+          SELECT r.line_no, r.cents, k.a AS raw_appropriation, {_cents("b.appropriated")} AS appropriated,
+                 {_cents("b.allocated")} + SUM({DELTA_SQL["allocated"]}) OVER w AS allocated
           FROM ledger_resolved r JOIN {bal} b ON b.appropriation_id = r.appropriation_id AND b.allocation_id IS NULL
-          WHERE r.cents > 0 AND r.entry_type IN ('allocate', 'reallocate') AND r.allocation_id IS NOT NULL
+          JOIN ledger_keys k ON k.key_id = r.key_id
+          WHERE r.entry_type IN ('allocate', 'reallocate') AND r.appropriation_id IN ({", ".join(["%s"] * len(at_risk))})
           WINDOW w AS (PARTITION BY r.appropriation_id ORDER BY r.line_no ROWS UNBOUNDED PRECEDING)
         ) t WHERE allocated > appropriated ORDER BY line_no LIMIT {MAX_SHOWN}
-        """
+        """,
+        at_risk,
     )
-    for line_no, appropriated, allocated, amount, appr, _ in over:
-        out.append(
-            (
-                int(line_no),
-                f"BUD-001: allocating {_money_c(amount)} would bring allocations of {appr} to {_money_c(allocated)}, "
-                f"more than the {_money_c(appropriated)} appropriated [{rules.RULES['BUD-001'][1]}]",
-            )
+    out = [
+        (
+            int(line_no),
+            f"BUD-001: allocating {_money_c(amount)} would bring allocations of {str(appr).strip()} to "
+            f"{_money_c(allocated)}, more than the {_money_c(appropriated)} appropriated [{rules.RULES['BUD-001'][1]}]",
         )
-    return out, total + (int(over[0][-1]) if over else 0)
+        for line_no, appropriated, allocated, amount, appr, _ in over
+    ]
+    return out, int(over[0][-1]) if over else 0
 
 
 def _running_text(r: tuple[Any, ...]) -> str:
@@ -315,20 +451,28 @@ def _policy_faults() -> list[tuple[int, str]]:
     """Rules that ask other apps or look across lines, once per line (not per row): CN gate,
     restrictions, earmarks. The strictest case of the file is asked: the line's whole obligating
     amount on its earliest obligating date."""
+    from . import services
+
     out: list[tuple[int, str]] = []
     obligating = "(r.entry_type IN ('obligate', 'reobligate') OR (r.account = 'FMF' AND r.entry_type = 'apportion'))"
     rows = _fetch(
-        f"SELECT r.allocation_id, MIN(r.line_no), MIN(r.effective_on), MAX(r.effective_on), "
-        f" SUM(CASE WHEN {obligating} THEN r.cents ELSE 0 END), MIN(CASE WHEN {obligating} THEN r.effective_on END), "
-        f" MIN(CASE WHEN {obligating} THEN r.line_no END) "
-        f"FROM ledger_resolved r WHERE r.allocation_id IS NOT NULL AND r.cents > 0 AND r.effective_on IS NOT NULL "
-        f" AND ({obligating} OR r.entry_type = 'allocate') GROUP BY r.allocation_id"
+        f"SELECT r.allocation_id, MIN(r.first_line), MIN(r.first_on), MAX(r.last_on), "
+        f" SUM(CASE WHEN {obligating} THEN r.cents ELSE 0 END), MIN(CASE WHEN {obligating} THEN r.first_on END), "
+        f" MIN(CASE WHEN {obligating} THEN r.first_line END) "
+        f"FROM ledger_summary r WHERE {obligating} OR r.entry_type = 'allocate' GROUP BY r.allocation_id"
     )
     if not rows:
         return out
-    from . import services
-
-    lines = Allocation.objects.select_related("country", "appropriation__account").in_bulk([r[0] for r in rows])
+    gate, check = registry.service("congress.obligation_gate"), registry.service("restrictions.check")
+    if gate is None and check is None:  # nothing to ask: the rule on unknown notifications reads two fields
+        lines: dict[int, Any] = {
+            pk: SimpleNamespace(notification_required=required, recipient_name=name)
+            for pk, required, name in Allocation.objects.filter(pk__in=[r[0] for r in rows]).values_list(
+                "id", "notification_required", "recipient_name"
+            )
+        }
+    else:
+        lines = Allocation.objects.select_related("country", "appropriation__account").in_bulk([r[0] for r in rows])
     for alloc_id, first_line, first_on, last_on, oblig_cents, oblig_on, oblig_line in rows:
         line = lines[alloc_id]
         if oblig_cents:
@@ -338,8 +482,9 @@ def _policy_faults() -> list[tuple[int, str]]:
                 out.append((int(oblig_line), exc.message))
             else:
                 out += [(int(oblig_line), f"{p.code}: {p.message}") for p in problems]
-        for on in sorted({_as_date(first_on), _as_date(last_on)}):
-            out += [(int(first_line), f"{p.code}: {p.message}") for p in services._restrictions(line, on)]
+        if check is not None:
+            for on in sorted({_as_date(first_on), _as_date(last_on)}):
+                out += [(int(first_line), f"{p.code}: {p.message}") for p in services._restrictions(line, on)]
     return out + _earmark_faults()
 
 
@@ -347,9 +492,8 @@ def _earmark_faults() -> list[tuple[int, str]]:
     from .models import Earmark
 
     moved = _fetch(
-        f"SELECT r.appropriation_id, r.allocation_id, MIN(r.line_no), SUM({DELTA_SQL['allocated']}) FROM ledger_resolved r "
-        "WHERE r.entry_type IN ('allocate', 'reallocate') AND r.cents > 0 AND r.allocation_id IS NOT NULL "
-        "GROUP BY r.appropriation_id, r.allocation_id"
+        f"SELECT r.appropriation_id, r.allocation_id, MIN(r.first_line), SUM({DELTA_SQL['allocated']}) FROM ledger_summary r "
+        "WHERE r.entry_type IN ('allocate', 'reallocate') GROUP BY r.appropriation_id, r.allocation_id"
     )
     by_appr: dict[int, dict[int, Decimal]] = defaultdict(dict)
     first: dict[int, int] = {}
@@ -407,7 +551,7 @@ def _insert_entries(now: Any, actor: Any) -> tuple[int, int, int]:
 
 
 def _add_to_balances(now: Any) -> None:
-    """One GROUP BY per level (lines, then appropriation totals) added to the balance rows."""
+    """One GROUP BY per level (lines, then appropriation totals) of the summary, added to the balance rows."""
     bal = Balance._meta.db_table
     sums = ", ".join(f"SUM({DELTA_SQL[s]}) AS {s}" for s in STAGE_DELTAS)
     sets = ", ".join(f"{s} = ROUND({bal}.{s} + d.{s} / 100.0, 2)" for s in STAGE_DELTAS)
@@ -417,13 +561,13 @@ def _add_to_balances(now: Any) -> None:
         with transaction.atomic():
             _exec(
                 f"UPDATE {bal} SET {sets}, entries = {bal}.entries + d.n, updated_at = %s "
-                f"FROM (SELECT r.allocation_id, COUNT(*) AS n, {sums} FROM ledger_resolved r GROUP BY r.allocation_id) d "
+                f"FROM (SELECT r.allocation_id, SUM(r.n) AS n, {sums} FROM ledger_summary r GROUP BY r.allocation_id) d "
                 f"WHERE {bal}.allocation_id = d.allocation_id",
                 [now],
             )
             _exec(
                 f"UPDATE {bal} SET {sets}, entries = {bal}.entries + d.n, updated_at = %s "
-                f"FROM (SELECT r.appropriation_id, COUNT(*) AS n, {sums} FROM ledger_resolved r GROUP BY r.appropriation_id) d "
+                f"FROM (SELECT r.appropriation_id, SUM(r.n) AS n, {sums} FROM ledger_summary r GROUP BY r.appropriation_id) d "
                 f"WHERE {bal}.appropriation_id = d.appropriation_id AND {bal}.allocation_id IS NULL",
                 [now],
             )
@@ -436,7 +580,7 @@ def _add_to_balances(now: Any) -> None:
 def _advance_statuses(actor: Any, now: Any) -> int:
     """Lines move forward as postings would move them (apportioned, obligated, expended), in bulk."""
     reached: dict[int, str] = {}
-    for alloc_id, etype in _fetch("SELECT DISTINCT allocation_id, entry_type FROM ledger_resolved"):
+    for alloc_id, etype in _fetch("SELECT DISTINCT allocation_id, entry_type FROM ledger_summary"):
         target = str(workflow.AFTER_POSTING.get(etype) or "")
         if target and (alloc_id not in reached or workflow.ORDER.index(target) > workflow.ORDER.index(reached[alloc_id])):
             reached[alloc_id] = target
@@ -465,7 +609,7 @@ def _advance_statuses(actor: Any, now: Any) -> int:
 def _digest() -> str:
     """SHA-256 of the file's control totals (count and cents per appropriation, line and entry type)."""
     rows = _fetch(
-        "SELECT appropriation_id, allocation_id, entry_type, COUNT(*), SUM(cents) FROM ledger_resolved "
+        "SELECT appropriation_id, allocation_id, entry_type, SUM(n), SUM(cents) FROM ledger_summary "
         "GROUP BY appropriation_id, allocation_id, entry_type ORDER BY appropriation_id, allocation_id, entry_type"
     )
     return hashlib.sha256(json.dumps([[int(a), int(b), t, int(n), int(c)] for a, b, t, n, c in rows]).encode()).hexdigest()
@@ -491,25 +635,32 @@ def import_ledger(path: Path | str, *, acting_user: Any = None, progress: bool =
         return {"rows": done.rows, "created": 0, "unchanged": done.rows, "sha256": sha}
 
 
+TEMP_TABLES = ("ledger_stage", "ledger_appr_keys", "ledger_line_keys", "ledger_keys", "ledger_resolved", "ledger_summary")
+
+
 def _import(path: Path, sha: str, actor: Any, progress: bool) -> dict[str, Any]:
     now = clock.now()
-    stage = bulk.stage_csv(path, table="ledger_stage", progress=progress, desc=f"staging {path.name}")
-    if stage.rows == 0:
-        raise ImportRejected(f"{path.name} has no rows", problems=["the file has a header and no rows"], path=str(path))
-    _stage_keys()
-    _resolve(stage)
-    problems, count = _row_faults(clock.today())
-    if not problems:
-        problems, count = _running_faults()
-    if not problems:
-        problems = _policy_faults()
-        count = len(problems)
-    if problems:
-        _reject(path, problems, count)
-    inserted, first, last = _insert_entries(now, actor)
-    _add_to_balances(now)
-    status_changes = _advance_statuses(actor, now)
-    digest = _digest()
+    for table in TEMP_TABLES:  # left by an import refused earlier on this connection (SQLite keeps them)
+        bulk.drop_stage(table)
+    with bulk.working_memory():
+        stage = bulk.stage_csv(path, table="ledger_stage", progress=progress, desc=f"staging {path.name}")
+        if stage.rows == 0:
+            raise ImportRejected(f"{path.name} has no rows", problems=["the file has a header and no rows"], path=str(path))
+        _stage_keys(stage)
+        _resolve(stage)
+        problems, count = _row_faults(stage, clock.today())
+        if not problems:
+            _summarise()
+            problems, count = _running_faults()
+        if not problems:
+            problems = _policy_faults()
+            count = len(problems)
+        if problems:
+            _reject(path, problems, count)
+        inserted, first, last = _insert_entries(now, actor)
+        _add_to_balances(now)
+        status_changes = _advance_statuses(actor, now)
+        digest = _digest()
     imp = LedgerImport.objects.create(
         sha256=sha,
         file_name=path.name[:300],
@@ -532,6 +683,6 @@ def _import(path: Path, sha: str, actor: Any, progress: bool) -> dict[str, Any]:
             "status_changes": status_changes,
         },
     )
-    for table in ("ledger_stage", "ledger_resolved", "ledger_appr_keys", "ledger_line_keys"):
+    for table in TEMP_TABLES:
         bulk.drop_stage(table)
     return {"rows": inserted, "created": inserted, "sha256": sha, "digest": digest, "status_changes": status_changes}

@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -168,6 +169,36 @@ def _executemany(cur: Any, path: Path, table: str, cols: list[str], bar: Any) ->
         )
     cur.execute(f"SELECT count(*) FROM {table}")
     return int(cur.fetchone()[0])
+
+
+WORKING_MEMORY_KIB = 64 * 1024
+
+
+@contextmanager
+def working_memory(kib: int = WORKING_MEMORY_KIB) -> Iterator[None]:
+    """Room for a bulk path's sorts, windows and index writes (ADR 1020).
+
+    SQLite's page caches (the database's and the temporary tables') default to 2 MiB: a file of
+    100 k rows spills its staging tables and sorts to disk and re-reads index pages for every
+    inserted entry. They grow to `kib` for the import and are put back after it. On PostgreSQL
+    `work_mem` is raised for the transaction only (`SET LOCAL`)."""
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute(f"SET LOCAL work_mem = '{int(kib)}kB'")
+            yield
+            return
+        cur.execute("PRAGMA main.cache_size")
+        main = int(cur.fetchone()[0])
+        cur.execute("PRAGMA temp.cache_size")
+        temp = int(cur.fetchone()[0])
+        cur.execute(f"PRAGMA main.cache_size = {-int(kib)}")
+        cur.execute(f"PRAGMA temp.cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA main.cache_size = {main}")
+            cur.execute(f"PRAGMA temp.cache_size = {temp}")
 
 
 def drop_stage(table: str) -> None:
