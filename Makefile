@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := static/vendor/.installed
 
-.PHONY: run test install assets lint typecheck migrations-check ci-checks bench bench-scale clean mutation
+.PHONY: run test install assets lint typecheck migrations-check ci-checks bench bench-scale bench-production serve-production clean mutation
 
 run: install  ## install everything, set up the demo database, print logins, serve on 127.0.0.1:8000
 	$(BIN)/secassist setup --demo
@@ -46,6 +46,20 @@ bench: install
 SCALE ?= 0.05
 bench-scale: install  ## issue #14 figures -> bench/results/<engine>.json (DATABASE_URL=postgres://… for PostgreSQL)
 	$(BIN)/python bench/scale.py --scale $(SCALE)
+
+# The production-shaped run (issue #14 item 4, ADR 1004): two gunicorn workers on PostgreSQL with the
+# shared Redis cache and job queue. Set SECRET_KEY (and SECASSIST_ENV=production behind TLS) for a real deployment.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secassist
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
+serve-production: install  ## PostgreSQL + Redis, 2 workers, on 127.0.0.1:8000 (DATABASE_URL / REDIS_URL override the defaults)
+	DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(PROD_REDIS_URL)} $(BIN)/secassist migrate
+	DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(PROD_REDIS_URL)} $(BIN)/secassist serve --production --workers 2
+
+# The page and HTTP figures on the production-shaped server -> bench/results/production.json
+# (a throw-away database: never point it at one you care about).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secassist_bench_production
+bench-production: install
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(PROD_REDIS_URL)} $(BIN)/python bench/scale.py --scale $(SCALE) --only pages
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -50,6 +50,16 @@ def _audit_anchor_log_and_guarded_flush(tmp_path_factory: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a test's database is rolled back, and a test that builds
+    rows with the ORM (not through the audited services) does not move the audit chain head that
+    cached pages are keyed on (ADR 1003)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is deliberately slow; tests that create many users use MD5 (never in the product)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -290,6 +290,29 @@ if REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The cache (ADR 1003): aggregates are cached under the audit chain head, so they are never read
+# after a write in any process. Local memory per process by default; Redis, shared by every worker,
+# when REDIS_URL is set (the production-shaped run: `make serve-production`).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # One Redis may serve several installs: keys are per database.
+            "KEY_PREFIX": os.environ.get("SECASSIST_CACHE_PREFIX", f"secassist:{DATABASES['default']['NAME']}"),
+            "TIMEOUT": 600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "secassist",
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 # Alerts go by e-mail through Django's mail framework: printed on the console unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "secassist@localhost")

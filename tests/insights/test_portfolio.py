@@ -177,6 +177,10 @@ def test_every_portfolio_table_downloads(client_as: Any, viewer: Any, seed: Any)
 
 
 def _count(client: Any, url: str) -> int:
+    """Queries of one request with the cache empty (the statutory calendar is cached until a write, ADR 1003)."""
+    from django.core.cache import cache
+
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)

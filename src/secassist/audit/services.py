@@ -13,6 +13,7 @@ from django.db.models import F
 from secassist.core import clock
 from secassist.core.middleware import current_request_id
 
+from . import statecache
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -123,6 +124,7 @@ def record(
     AuditChainHead.objects.filter(pk=head.pk).update(
         last_event_id=event.pk, last_hash=event.hash, event_count=F("event_count") + 1
     )
+    statecache.forget()  # the head moved: cached aggregates of the old state are never read again (ADR 1003)
     transaction.on_commit(_anchor_after_commit)
     return event
 

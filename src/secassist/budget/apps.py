@@ -83,4 +83,6 @@ class BudgetConfig(AppConfig):
         # The context returns None to hide the section (as the registry documents).
         section = views.country_section_context
         registry.add_country_section(CountrySection("Title 22 funds", 100, "budget/_country_section.html", section))  # type: ignore[arg-type]
-        registry.add_home_count(HomeCount("653(a) reports overdue", 100, views.overdue_653a_count, "budget:report-653a-list"))
+        registry.add_home_count(
+            HomeCount("653(a) reports overdue", 100, views.overdue_653a_count, "budget:report-653a-list", shared=True)
+        )

@@ -19,7 +19,9 @@ class ClearancesConfig(AppConfig):
             return {"clearances": rows, "office_code": user.office.code}  # type: ignore[attr-defined]
 
         registry.add_home_panel(HomePanel("clearances", 10, "clearances/_home_panel.html", panel))
-        registry.add_home_count(HomeCount("Open clearances", 50, lambda user: selectors.open_count(), "clearances:list"))
+        registry.add_home_count(
+            HomeCount("Open clearances", 50, lambda user: selectors.open_count(), "clearances:list", shared=True)
+        )
         _register_jobs()
 
 

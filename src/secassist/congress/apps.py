@@ -79,7 +79,7 @@ class CongressConfig(AppConfig):
         registry.add_demo_step(DemoStep("congressional notifications", 300, demo.run))
         registry.add_demo_step(DemoStep("historical notifications, approved by a second person", 320, demo.run_historical))
         registry.add_home_panel(HomePanel("congress", 30, "congress/_home_panel.html", views.home_panel))
-        registry.add_home_count(HomeCount("CNs waiting or on hold", 300, views.waiting_count, "congress:list"))
+        registry.add_home_count(HomeCount("CNs waiting or on hold", 300, views.waiting_count, "congress:list", shared=True))
         registry.add_country_section(
             CountrySection("Congressional notifications", 300, "congress/_country_section.html", views.country_section)  # type: ignore[arg-type]
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from secassist.audit import statecache
 from secassist.core import clock
 from secassist.core.dates import add_days
 
@@ -204,8 +205,12 @@ def _waiver_items(start: dt.date, end: dt.date, today: dt.date, in_force: list[A
     from secassist.restrictions.models import Waiver
 
     by_code = {r.code: r for r in in_force}
+    lo, hi = _near(start, end, in_force)
+    # Only waivers whose notice can fall in the window (every clock counts from one of these dates),
+    # so the calendar does not read the whole register back to FY2000 on every call.
+    near = Q(cn_due_on__range=(lo, hi)) | Q(signed_on__range=(lo, hi)) | Q(effective_from__range=(lo, hi))
     items = []
-    for w in Waiver.objects.select_related("restriction", "country").filter(kind__in=["waiver", "determination"]):
+    for w in Waiver.objects.select_related("restriction", "country").filter(kind__in=["waiver", "determination"]).filter(near):
         rule = by_code.get(WAIVER_RULES.get(w.restriction.key, ""))
         due, citation, code = w.cn_due_on, w.legal_authority, ""
         if rule is not None:
@@ -237,12 +242,18 @@ def _waiver_items(start: dt.date, end: dt.date, today: dt.date, in_force: list[A
     return items
 
 
+def _near(start: dt.date, end: dt.date, in_force: list[Any]) -> tuple[dt.date, dt.date]:
+    """The dates a clock falling in [start, end] can count from: the window widened by the longest
+    clock in force (twice, for business days and holidays, plus two weeks)."""
+    longest = max([r.days or 0 for r in in_force] + [r.emergency_days_after or 0 for r in in_force] + [0])
+    margin = 2 * longest + 14
+    return add_days(start, -margin), add_days(end, margin)
+
+
 def _packages_near(start: dt.date, end: dt.date, in_force: list[Any]) -> Any:
     """Only packages whose clocks can fall in the window: a wait ending in it, or an action or event
     within the longest clock (plus business-day slack) of it."""
-    longest = max([r.days or 0 for r in in_force] + [r.emergency_days_after or 0 for r in in_force] + [0])
-    margin = 2 * longest + 14
-    near = (add_days(start, -margin), add_days(end, margin))
+    near = _near(start, end, in_force)
     transmitted = Q(status__in=TRANSMITTED_STATUSES, wait_ends_on__range=(start, end))
     pending = Q(status__in=[Status.DRAFTING, Status.IN_CLEARANCE, Status.CLEARED]) & (
         Q(action_on__range=near) | Q(event_on__range=near)
@@ -251,7 +262,14 @@ def _packages_near(start: dt.date, end: dt.date, in_force: list[Any]) -> Any:
 
 
 def calendar(*, start: dt.date, end: dt.date, team: str = "", today: dt.date | None = None) -> list[Item]:
+    """Every clock between `start` and `end`, as of `today`: cached until the next write (ADR 1003)."""
     today = today or clock.today()
+    return statecache.cached(
+        "congress.calendar", lambda: _calendar(start=start, end=end, team=team, today=today), start, end, team, today
+    )
+
+
+def _calendar(*, start: dt.date, end: dt.date, team: str, today: dt.date) -> list[Item]:
     in_force = selectors.rules_in_force(today)
     packages = (
         _packages_near(start, end, in_force)

@@ -50,6 +50,8 @@ class HomeCount:
     order: int
     count: Callable[..., int]  # count(user) -> int
     url_name: str | None = None
+    # True: the same number for every user (count(None)); computed once per state and shared (ADR 1003)
+    shared: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from secassist.accounts.permissions import capability
+from secassist.audit import statecache
 from secassist.core import clock
 from secassist.core.errors import InvalidInput
 from secassist.core.fiscal import FiscalYear
@@ -32,6 +33,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     team = request.GET.get("team", "")
     if team not in dict(TEAMS):
         team = ""
+    # the same for every viewer: computed once per state and team, until the next write (ADR 1003)
+    context = statecache.cached("insights.dashboard", lambda: _dashboard_context(team), team)
+    return render(request, "insights/dashboard.html", context)
+
+
+def _dashboard_context(team: str) -> dict[str, Any]:
     data = selectors.dashboard(team=team)
     weeks = selectors.clocks_by_week([*data["overdue_clocks"], *data["upcoming_clocks"]])
     execution = selectors.execution_by_program(FiscalYear.of(data["today"]).year)
@@ -58,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             chart_id="dash-execution",
         ),
     }
-    return render(request, "insights/dashboard.html", {**data, **charts_ctx, "teams": TEAMS})
+    return {**data, **charts_ctx, "teams": TEAMS}
 
 
 # ---------------------------------------------------------------- parameters (shared with the API)

@@ -53,7 +53,11 @@ class RestrictionsConfig(AppConfig):
         registry.add_country_section(CountrySection("Restrictions", 200, "restrictions/_country_section.html", country_section))
         registry.add_home_count(
             HomeCount(
-                "Waivers expiring in 90 days", 200, lambda user: selectors.expiring_waivers().count(), "restrictions:waivers"
+                "Waivers expiring in 90 days",
+                200,
+                lambda user: selectors.expiring_waivers().count(),
+                "restrictions:waivers",
+                shared=True,
             )
         )
         registry.add_home_panel(HomePanel("restrictions-expiring", 200, "restrictions/_home_panel.html", home_panel))

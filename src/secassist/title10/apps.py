@@ -82,5 +82,6 @@ class Title10Config(AppConfig):
                 400,
                 lambda user: selectors.proposals().exclude(status__in=[Status.WITHDRAWN, Status.READY_TO_EXECUTE]).count(),
                 "title10:list",
+                shared=True,
             )
         )

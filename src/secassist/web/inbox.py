@@ -9,14 +9,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.urls import reverse
 
 from secassist.accounts.roles import has_capability
+from secassist.audit import statecache
 from secassist.core import clock
 
 CLOCK_HORIZON_DAYS = 14
-BADGE_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -143,21 +142,22 @@ def _plans(user: Any) -> list[InboxItem]:
 
 
 def items_for(user: Any, *, today: dt.date | None = None) -> list[InboxItem]:
-    """Everything waiting for `user`, soonest first (undated items after the dated ones of the same day)."""
+    """Everything waiting for `user`, soonest first (undated items after the dated ones of the same day).
+
+    Cached per person until the next write (ADR 1003): done work leaves it on the next request."""
     if not has_capability(user, "view"):
         return []
     today = today or clock.today()
+    return statecache.cached("web.inbox", lambda: _items_for(user, today), user.pk, today)
+
+
+def _items_for(user: Any, today: dt.date) -> list[InboxItem]:
     items = [*_clearances(user), *_approvals(user, today), *_clocks(user, today), *_hold_questions(user), *_plans(user)]
     return sorted(items, key=lambda i: (i.due_on or today + dt.timedelta(days=CLOCK_HORIZON_DAYS + 1), i.kind, i.title))
 
 
 def badge_count(user: Any) -> int:
-    """The header badge: cached a minute per person (the inbox page itself is always computed live)."""
+    """The header badge: the inbox's length, from the same cache (so badge and inbox never disagree)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    key = f"inbox-count:{user.pk}"
-    count = cache.get(key)
-    if count is None:
-        count = len(items_for(user))
-        cache.set(key, count, BADGE_CACHE_SECONDS)
-    return int(count)
+    return len(items_for(user))

@@ -10,7 +10,7 @@ from django.templatetags.static import static
 
 from secassist.accounts.permissions import capability, public
 from secassist.accounts.roles import has_capability
-from secassist.audit import services as audit_services
+from secassist.audit import statecache
 from secassist.core import clock
 from secassist.core.limits import body_limit, too_large
 from secassist.core.registry import registry
@@ -23,7 +23,16 @@ from . import inbox
 
 @capability("view")
 def home(request: HttpRequest) -> HttpResponse:
-    counts: list[dict[str, Any]] = [
+    """The home page: counts, the person's panels and inbox, cached until the next write (ADR 1003)."""
+    user = request.user
+    today = clock.today()
+    context = statecache.cached("web.home", lambda: _home_context(request, today), user.pk)
+    return render(request, "web/home.html", {**context, "today": today})
+
+
+def _shared_counts() -> list[dict[str, Any]]:
+    """The counts that are the same for everyone (one computation per state, whoever asks first)."""
+    return [
         {"label": "Countries", "value": Country.objects.count(), "url_name": "web:countries"},
         {
             "label": "Title 10 authorities",
@@ -31,16 +40,29 @@ def home(request: HttpRequest) -> HttpResponse:
             "url_name": "web:authorities",
         },
         {"label": "Users", "value": get_user_model().objects.filter(is_active=True).count(), "url_name": None},
+        *[{"label": c.label, "value": c.count(None), "url_name": c.url_name} for c in registry.home_counts if c.shared],
+    ]
+
+
+def _home_context(request: HttpRequest, today: Any) -> dict[str, Any]:
+    user = request.user
+    shared = {c["label"]: c for c in statecache.cached("web.home-counts", _shared_counts)}
+    counts: list[dict[str, Any]] = [
+        shared["Countries"],
+        shared["Title 10 authorities"],
+        shared["Users"],
         {
+            # the chain head counts its events (ADR 1001): no COUNT(*) over a table that only grows
             "label": "Audit events",
-            "value": audit_services.event_count(),
-            "url_name": "audit:trail" if has_capability(request.user, "audit.view") else None,
+            "value": statecache.head()[1],
+            "url_name": "audit:trail" if has_capability(user, "audit.view") else None,
         },
     ]
-    counts += [{"label": c.label, "value": c.count(request.user), "url_name": c.url_name} for c in registry.home_counts]
-    today = clock.today()
-    context = {"counts": counts, "panels": _home_panels(request), "inbox_items": inbox.items_for(request.user, today=today)}
-    return render(request, "web/home.html", {**context, "today": today})
+    counts += [
+        shared[c.label] if c.shared else {"label": c.label, "value": c.count(user), "url_name": c.url_name}
+        for c in registry.home_counts
+    ]
+    return {"counts": counts, "panels": _home_panels(request), "inbox_items": inbox.items_for(user, today=today)}
 
 
 @capability("view")
@@ -104,6 +126,18 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
     obj = selectors.country(iso3)
     if obj is None:
         raise Http404(f"No country with code {iso3.upper()}.")
+    query = request.GET.urlencode()
+    if len(query) > COUNTRY_CACHE_MAX_QUERY:  # an odd query is answered live rather than filling the cache
+        sections = _country_sections(obj, request)
+    else:  # per person (sections show what they may see), until the next write (ADR 1003)
+        sections = statecache.cached("web.country", lambda: _country_sections(obj, request), obj.iso3, request.user.pk, query)
+    return render(request, "web/country.html", {"country": obj, "sections": sections})
+
+
+COUNTRY_CACHE_MAX_QUERY = 100
+
+
+def _country_sections(obj: Country, request: HttpRequest) -> list[dict[str, Any]]:
     sections = []
     for section in registry.country_sections:
         ctx = (
@@ -111,7 +145,7 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
         )
         if ctx is not None:
             sections.append({"name": section.name, "template": section.template, **ctx})
-    return render(request, "web/country.html", {"country": obj, "sections": sections})
+    return sections
 
 
 @capability("view")
