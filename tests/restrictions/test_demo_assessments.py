@@ -31,7 +31,7 @@ def test_the_demo_lines_can_move_and_every_assessment_says_it_is_a_demonstration
     assert check(country="JOR", program="FMF", fiscal_year=fy).verdict == "not_assessed"  # the data stops before fy
     text = _run(admin_user)
     assert "demonstration assessments recorded" in text
-    for iso3, program in (("JOR", "FMF"), ("UKR", "IMET"), ("ISR", "FMF"), ("COL", "FMF")):
+    for iso3, program in (("JOR", "FMF"), ("UKR", "IMET"), ("ISR", "FMF"), ("MEX", "FMF")):
         result = check(country=iso3, program=program, fiscal_year=fy)
         assert result.verdict != "not_assessed", (iso3, program, [g.explanation for g in result.gaps])
         assert result.as_dict()["assessments_relied_on"], "the answer names the assessments it relies on"
@@ -45,7 +45,8 @@ def test_the_demo_lines_can_move_and_every_assessment_says_it_is_a_demonstration
     [
         ("SOM", "PKO", "cspa"),  # CSPA list of FY2025 (PD 2024-15), partially waived
         ("CAF", "PKO", "cspa"),  # CSPA list of FY2025 (PD 2024-15)
-        ("SSD", "PKO", "tvpa-tier3"),  # Tier 3, FY2025 (PD 2024-14)
+        ("SSD", "PKO", "tvpa-tier3"),  # Tier 3, FY2025 (PD 2024-14) and FY2026 (2025 report)
+        ("COL", "FMF", "drug-majors-490"),  # failed demonstrably in FY2026 (determination of 2025-09-15), relieved as vital
     ],
 )
 def test_a_country_the_latest_record_restricts_is_left_not_assessed(check, admin_user, fy, iso3, program, restriction):
