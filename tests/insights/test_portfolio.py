@@ -218,3 +218,66 @@ def test_the_portfolio_query_count_is_constant_as_countries_grow_tenfold(
     large = (_count(client, "/portfolio/?fy=2027"), _count(api, "/api/v1/portfolio?fy=2027"))
     assert large == small
     assert small[0] <= 40 and small[1] <= 40, small
+
+
+def _public(source: str, iso3: str, account: str, amount: str, line_no: int, *, fy: int = 2019, tq: bool = False) -> None:
+    from secassist.reference.models import Country
+
+    country = Country.objects.get(iso3=iso3)
+    HistoricalAmount.objects.create(
+        source=source,
+        line_no=line_no,
+        fiscal_year=fy,
+        transition_quarter=tq,
+        program=account[:80],
+        account_name=account,
+        transaction_type="Obligations",
+        recipient_name=country.name,
+        country=country,
+        amount_current=Decimal(amount),
+    )
+
+
+def test_title10_obligations_reported_publicly_are_shown_by_account_and_source_never_as_the_ledger(
+    api_as: Any, viewer: Any, seed: Any
+) -> None:
+    from secassist.budget.models import HistorySource
+
+    seed.world()
+    gb, fa = HistorySource.GREENBOOK, HistorySource.FA_COMPLETE
+    _public(gb, "JOR", "Operation and Maintenance, Defense-Wide", "2200.00", 1)
+    _public(fa, "JOR", "Department of Defense, Operation and Maintenance, Defense-Wide", "2203.00", 2)
+    _public(gb, "JOR", "Excess Defense Articles", "5000.00", 3)  # DoD-run but a Title 22 authority: not Title 10
+    _public(gb, "EGY", "Counter - ISIS Train and Equip Fund, Army", "7000.00", 4)
+    _public(gb, "JOR", "Operation and Maintenance, Defense-Wide", "9.00", 5, fy=1976, tq=True)
+    body = api_as(viewer).get("/api/v1/portfolio?fy=2019").json()
+    rep = body["title10_reported"]
+    got = [(r["iso3"], r["account"], r["reported_obligations"], r["source"][:12]) for r in rep["rows"]]
+    assert got == [
+        ("EGY", "Counter - ISIS Train and Equip Fund, Army", "7000.00", "USAID Greenb"),
+        ("JOR", "Department of Defense, Operation and Maintenance, Defense-Wide", "2203.00", "ForeignAssis"),
+        ("JOR", "Operation and Maintenance, Defense-Wide", "2200.00", "USAID Greenb"),
+    ]  # each source apart, never added together
+    assert rep["latest_fiscal_year"] == 2019
+    # the ledger's columns are untouched: no Title 22 row, no obligated figure for FY2019 comes from these
+    assert [r for r in body["rows"] if r["obligated"] not in (None, "0.00")] == []
+    assert api_as(viewer).get("/api/v1/portfolio?fy=2019&bureau=AF").json()["title10_reported"]["rows"] == []
+    assert api_as(viewer).get("/api/v1/portfolio?fy=2019&program=FMF").json()["title10_reported"]["rows"] == []
+    assert len(api_as(viewer).get("/api/v1/portfolio?fy=2019&program=T10").json()["title10_reported"]["rows"]) == 3
+    assert api_as(viewer).get("/api/v1/portfolio?fy=1976").json()["title10_reported"]["rows"] == []  # transition quarter
+
+
+def test_title10_cells_say_not_in_ledger_and_the_page_explains_an_empty_year(client_as: Any, viewer: Any, seed: Any) -> None:
+    from secassist.budget.models import HistorySource
+
+    seed.world()  # FY2027: a §333 proposal for Jordan and USAI for Ukraine
+    _public(HistorySource.GREENBOOK, "JOR", "Operation and Maintenance, Defense-Wide", "2200.00", 1)
+    html = client_as(viewer).get("/portfolio/?fy=2027&program=T10").content.decode()
+    assert html.count("not in ledger<sup>") >= 4  # obligated and disbursed of each Title 10 row
+    assert "DoD&#x27;s obligations and disbursements are not in secassist&#x27;s ledger" in html or (
+        "DoD's obligations and disbursements are not in secassist's ledger" in html
+    )
+    assert "No DoD (Title 10) obligation is reported for FY2027" in html
+    assert '<a href="?fy=2019#pf-t10-reported">FY2019</a>' in html
+    csv = client_as(viewer).get("/portfolio/tables/title10-reported.csv?fy=2019").content.decode()
+    assert 'JOR,Jordan,"Operation and Maintenance, Defense-Wide",2019,2200.00,"USAID Greenbook' in csv

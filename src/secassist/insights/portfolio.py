@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Max, Prefetch, Q, Sum
 
 from secassist.budget import selectors as budget
 from secassist.budget.models import Allocation, HistoricalAmount, HistorySource
@@ -39,7 +39,8 @@ SOURCE = (
 )
 CAVEATS = [
     "Title 10 rows show the proposed cost of DoD proposals (withdrawn left out); DoD's own obligations and "
-    "disbursements are not recorded in secassist, so those cells are empty, not zero.",
+    "disbursements are not in secassist's ledger, so those cells are empty, not zero. What DoD reports publicly "
+    "(Greenbook, ForeignAssistance.gov) is shown apart, by account, as reported obligations.",
     "Verdicts are for a government recipient and a general purpose on today's date.",
     "Regional and 'not specified' Title 22 lines are not countries and are not in this table.",
 ]
@@ -226,6 +227,81 @@ def years_with_both_sides() -> list[int]:
     )
     theirs = set(_public_obligations().values_list("fiscal_year", "country_id", "program").distinct())
     return sorted({fy for fy, _, _ in ours & theirs}, reverse=True)
+
+
+# DoD (Title 10) appropriation accounts as the public files name them. Excess Defense Articles and the old
+# Military Assistance Program are DoD-run but Title 22 (Foreign Assistance Act) authorities, and the Iraq
+# Relief and Reconstruction Fund is not a DoD account: they are left out.
+TITLE10_ACCOUNT_PATTERNS = (
+    "Operation and Maintenance",
+    "Operations and Maintenance",
+    "Security Forces Fund",
+    "Train and Equip Fund",
+    "Counterinsurgency Fund",
+    "Overseas Contingency Operations Transfer Fund",
+    "Drug Interdiction and Counter-Drug Activities, Defense",
+    "Cooperative Threat Reduction Account",
+    "Military Construction",
+)
+REPORTED_SOURCES = (HistorySource.GREENBOOK, HistorySource.FA_COMPLETE)
+
+
+def _title10_public() -> Any:
+    accounts = Q()
+    for pattern in TITLE10_ACCOUNT_PATTERNS:
+        accounts |= Q(account_name__icontains=pattern)
+    return HistoricalAmount.objects.filter(
+        accounts,
+        source__in=REPORTED_SOURCES,
+        country__isnull=False,
+        transaction_type="Obligations",
+        transition_quarter=False,
+    )
+
+
+def title10_reported(*, fy: int, bureau: str = "", cocom: str = "", program: str = "") -> dict[str, Any]:
+    """DoD (Title 10) obligations by country and account for the FY as the public files report them, each
+    source kept apart (never added to the ledger's figures, never to each other). By account, not by
+    authority: one account (e.g. O&M, Defense-Wide) funds several authorities. Two queries."""
+    labels = dict(HistorySource.choices)
+    rows = []
+    if program in ("", TITLE10):
+        found = (
+            _title10_public()
+            .filter(fiscal_year=fy)
+            .values("country__iso3", "country__name", "country__bureau", "country__cocom", "account_name", "source")
+            .annotate(amount=Sum("amount_current"))
+            .order_by("country__name", "account_name", "source")
+        )
+        rows = [
+            {
+                "iso3": r["country__iso3"],
+                "country": r["country__name"],
+                "bureau": r["country__bureau"],
+                "cocom": r["country__cocom"],
+                "account": r["account_name"],
+                "fiscal_year": fy,
+                "reported_obligations": Decimal(r["amount"]).quantize(Decimal("0.01")),  # cents on both engines
+                "source": labels.get(r["source"], r["source"]),
+            }
+            for r in found
+            if (not bureau or r["country__bureau"] == bureau) and (not cocom or r["country__cocom"] == cocom)
+        ]
+    latest = _title10_public().aggregate(latest=Max("fiscal_year"))["latest"]
+    return {
+        "fiscal_year": fy,
+        "rows": rows,
+        "latest_fiscal_year": latest,
+        "source": "Reported obligations of DoD (Title 10) accounts: "
+        + "; ".join(str(labels[s]) for s in REPORTED_SOURCES)
+        + ". Obligations only (no disbursements are published by country and account).",
+        "caveats": [
+            "Reported by DoD to the public files, not secassist's ledger; each source is shown apart and never added.",
+            "By appropriation account, not by Title 10 authority: O&M, Defense-Wide funds several authorities.",
+            "The Greenbook ends in FY2019 and rounds amounts of $10M or more to two significant figures; the "
+            "ForeignAssistance.gov complete-schema file loaded here may cover only some countries.",
+        ],
+    }
 
 
 def alerts(*, today: dt.date | None = None) -> dict[str, Any]:

@@ -297,6 +297,16 @@ RECONCILIATION_COLUMNS = [
 ]
 
 
+TITLE10_REPORTED_COLUMNS = [
+    ("iso3", "ISO3"),
+    ("country", "Country"),
+    ("account", "DoD account"),
+    ("fiscal_year", "FY"),
+    ("reported_obligations", "Reported obligations"),
+    ("source", "Source"),
+]
+
+
 def _portfolio(data: dict[str, Any]) -> dict[str, Callable[[], Table]]:
     fy = data["fiscal_year"]
     rec = data["reconciliation"]
@@ -319,6 +329,12 @@ def _portfolio(data: dict[str, Any]) -> dict[str, Callable[[], Table]]:
             _pick(rec["rows"], [k for k, _ in RECONCILIATION_COLUMNS]),
             [rec["product_source"], rec["public_source"], f"threshold: {rec['threshold']}"],
         ),
+        "title10-reported": lambda: Table(
+            f"Title 10 reported obligations FY{fy}",
+            [h for _, h in TITLE10_REPORTED_COLUMNS],
+            _pick(data["title10_reported"]["rows"], [k for k, _ in TITLE10_REPORTED_COLUMNS]),
+            [data["title10_reported"]["source"], *data["title10_reported"]["caveats"]],
+        ),
         "expiring-funds": lambda: Table(
             "Funds expiring",
             ["Appropriation", "Event", "On", "Days left", "Amount"],
@@ -340,7 +356,15 @@ def _portfolio(data: dict[str, Any]) -> dict[str, Callable[[], Table]]:
     }
 
 
-PORTFOLIO_TABLE_NAMES = ["portfolio", "by-bureau", "reconciliation", "expiring-funds", "overdue-clocks", "overdue-clearances"]
+PORTFOLIO_TABLE_NAMES = [
+    "portfolio",
+    "by-bureau",
+    "reconciliation",
+    "title10-reported",
+    "expiring-funds",
+    "overdue-clocks",
+    "overdue-clearances",
+]
 
 
 def portfolio_table(data: dict[str, Any], name: str) -> Table:

@@ -153,6 +153,7 @@ def portfolio_data(p: dict[str, Any]) -> dict[str, Any]:
         "map_metric": p["metric"],
         "by_country": portfolio.by_country(rows, p["metric"]),
         "reconciliation": portfolio.reconciliation(fy=p["fy"], threshold=p["threshold"]),
+        "title10_reported": portfolio.title10_reported(fy=p["fy"], bureau=p["bureau"], cocom=p["cocom"], program=p["program"]),
         "alerts": portfolio.alerts(),
     }
 
