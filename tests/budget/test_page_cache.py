@@ -171,3 +171,21 @@ def test_redis_url_selects_the_shared_redis_cache_and_local_memory_otherwise():
     ).stdout.strip()
     assert local == "django.core.cache.backends.locmem.LocMemCache"
     assert shared == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_a_cached_body_is_never_served_to_another_person(client_as, sa_analyst, viewer):
+    """Bodies are kept per person: the second person's home page is their own, not the first's."""
+    first = page(client_as(sa_analyst), "/")
+    second = page(client_as(viewer), "/")
+    assert f"Welcome, {sa_analyst.get_full_name() or sa_analyst.username}" in first
+    assert f"Welcome, {viewer.get_full_name() or viewer.username}" in second
+    assert f"Welcome, {sa_analyst.get_full_name() or sa_analyst.username}" not in second
+
+
+def test_a_cached_body_carries_nothing_of_the_session(client_as, sa_analyst):
+    """The body is rendered without the request: a second session of the same person is served the
+    same body, and each response's CSRF token (in the header, outside the body) is its own session's."""
+    one, two = client_as(sa_analyst), client_as(sa_analyst)
+    first, second = page(one, "/countries/JOR/"), page(two, "/countries/JOR/")
+    assert first.split("<main")[1].split("</main>")[0] == second.split("<main")[1].split("</main>")[0]
+    assert "csrfmiddlewaretoken" not in first.split("<main")[1].split("</main>")[0]

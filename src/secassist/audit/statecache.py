@@ -26,6 +26,8 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from secassist.core import clock
 from secassist.core.middleware import current_request_id
@@ -67,6 +69,15 @@ def generation() -> str:
 def key(name: str, *parts: Any) -> str:
     suffix = ":".join(str(p) for p in parts)
     return f"state:{generation()}:{clock.today().isoformat()}:{name}:{suffix}"
+
+
+def fragment(name: str, template: str, context: Callable[[], dict[str, Any]], *parts: Any) -> str:
+    """The rendered HTML of `template` with `context()`, cached like `cached()`.
+
+    Rendered without the request, so nothing of one session (a CSRF token, a CSP nonce, messages)
+    can enter a fragment another session is served: the fragment's template must get everything it
+    shows from `context()`."""
+    return cached(name, lambda: mark_safe(render_to_string(template, context())), *parts)  # noqa: S308
 
 
 def cached(name: str, compute: Callable[[], T], *parts: Any, timeout: int = TIMEOUT_SECONDS) -> T:

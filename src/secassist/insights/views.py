@@ -34,8 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if team not in dict(TEAMS):
         team = ""
     # the same for every viewer: computed once per state and team, until the next write (ADR 1003)
-    context = statecache.cached("insights.dashboard", lambda: _dashboard_context(team), team)
-    return render(request, "insights/dashboard.html", context)
+    body = statecache.fragment("insights.dashboard.html", "insights/_dashboard_body.html", lambda: _dashboard_context(team), team)
+    return render(request, "insights/dashboard.html", {"body": body})
 
 
 def _dashboard_context(team: str) -> dict[str, Any]:

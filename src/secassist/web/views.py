@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 
 from secassist.accounts.permissions import capability, public
@@ -26,8 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """The home page: counts, the person's panels and inbox, cached until the next write (ADR 1003)."""
     user = request.user
     today = clock.today()
-    context = statecache.cached("web.home", lambda: _home_context(request, today), user.pk)
-    return render(request, "web/home.html", {**context, "today": today})
+    body = statecache.fragment(
+        "web.home.html", "web/_home_body.html", lambda: {**_home_context(request, today), "user": user, "today": today}, user.pk
+    )
+    return render(request, "web/home.html", {"body": body})
 
 
 def _shared_counts() -> list[dict[str, Any]]:
@@ -128,13 +132,19 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
         raise Http404(f"No country with code {iso3.upper()}.")
     query = request.GET.urlencode()
     if len(query) > COUNTRY_CACHE_MAX_QUERY:  # an odd query is answered live rather than filling the cache
-        sections = _country_sections(obj, request)
+        body: str = render_to_string("web/_country_body.html", _country_body(obj, request))
     else:  # per person (sections show what they may see), until the next write (ADR 1003)
-        sections = statecache.cached("web.country", lambda: _country_sections(obj, request), obj.iso3, request.user.pk, query)
-    return render(request, "web/country.html", {"country": obj, "sections": sections})
+        body = statecache.fragment(
+            "web.country.html", "web/_country_body.html", lambda: _country_body(obj, request), obj.iso3, request.user.pk, query
+        )
+    return render(request, "web/country.html", {"country": obj, "body": body})
 
 
 COUNTRY_CACHE_MAX_QUERY = 100
+
+
+def _country_body(obj: Country, request: HttpRequest) -> dict[str, Any]:
+    return {"country": obj, "sections": _country_sections(obj, request), "site_marking": settings.SECASSIST_MARKING}
 
 
 def _country_sections(obj: Country, request: HttpRequest) -> list[dict[str, Any]]:
