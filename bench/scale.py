@@ -288,9 +288,13 @@ def http_figures(seconds: float, country: str) -> dict[str, Any] | None:
             except OSError:  # not up yet
                 pass
             time.sleep(0.5)
-        health = run_load(LoadConfig(base_url=base, paths=["/api/v1/health"], clients=32, duration=seconds))
+        # Both runs send 2 s of unmeasured load first (lazy imports, connections, the first render of
+        # each cached page body) and then measure the steady state.
+        health = run_load(LoadConfig(base_url=base, paths=["/api/v1/health"], clients=32, duration=seconds, warmup=2.0))
         auth = SessionAuth(username="bench", password=PASSWORD)
-        page = run_load(LoadConfig(base_url=base, paths=["/", f"/countries/{country}/"], clients=32, duration=seconds, auth=auth))
+        page = run_load(
+            LoadConfig(base_url=base, paths=["/", f"/countries/{country}/"], clients=32, duration=seconds, auth=auth, warmup=2.0)
+        )
         return {"health": health, "page": page}
     finally:
         proc.terminate()
