@@ -19,7 +19,7 @@ from secassist.core.fiscal import FiscalYear
 from secassist.core.money import fmt_money
 
 from . import selectors
-from .models import Allocation, Appropriation, HistorySource
+from .models import Allocation, AllocationStatus, Appropriation, HistorySource
 
 
 @dataclass
@@ -117,9 +117,12 @@ def appropriations_table(fiscal_year: int | None = None) -> Table:
     )
 
 
-def allocations_table(appropriation: Appropriation) -> Table:
+def allocations_table(appropriation: Appropriation, *, status: str = "") -> Table:
+    """Every line of the appropriation, or those in `status` (the page's filter) when it names one."""
     rows = []
     for a in selectors.allocation_rows(appropriation):  # with the notification state from CN packages
+        if status in AllocationStatus.values and a.status != status:
+            continue
         b = a.balance
         rows.append(
             [

@@ -25,9 +25,10 @@ from secassist.core.exports import FORMATS
 from secassist.core.fiscal import FiscalYear
 from secassist.core.money import to_money
 from secassist.core.registry import registry
+from secassist.core.tables import Column, Table
 
 from . import forms, rules, selectors, services, tables, workflow
-from .models import Allocation, Appropriation, HistorySource, LedgerEntry
+from .models import Allocation, AllocationStatus, Appropriation, HistorySource, LedgerEntry
 
 
 def _fy(request: HttpRequest) -> int:
@@ -107,11 +108,12 @@ def appropriation_list(request: HttpRequest) -> HttpResponse:
             forms.attach(form, exc)
     apprs = list(selectors.appropriations(fiscal_year=fiscal_year))
     totals = selectors.totals_of([a.pk for a in apprs])
+    table = APPROPRIATION_TABLE.bind(request, [{"a": a, "b": totals.get(a.pk)} for a in apprs])
     return render(
         request,
         "budget/appropriation_list.html",
         {
-            "rows": [(a, totals.get(a.pk)) for a in apprs],
+            "table": table,
             "form": form,
             "fy": fiscal_year,
             "can_edit": has_capability(request.user, "budget.edit"),
@@ -120,12 +122,54 @@ def appropriation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Sorting and paging by the one table helper (ADR 1202); the CSV/XLSX of these two tables stay the
+# richer exports of budget/tables.py (every filtered row, with the marking), reached by the same links.
+APPROPRIATION_TABLE = Table(
+    name="appropriations",
+    columns=(
+        Column("appropriation", "Appropriation", lambda r: str(r["a"])),
+        Column("fy", "FY", "a.fiscal_year", shown=False),
+        Column("kind", "Kind", lambda r: r["a"].get_kind_display()),
+        Column("enacted_on", "Enacted", "a.enacted_on"),
+        Column("amount", "Amount", "a.amount"),
+        Column("allocated", "Allocated", "b.allocated"),
+        Column("obligated", "Obligated", "b.obligated"),
+        Column("obligation_end", "Obligation period ends", "a.obligation_period_end"),
+        Column("reobligation_end", "Reobligation window ends", "a.reobligation_window_end"),
+        Column("cancels", "Cancels", "a.cancellation_date"),
+    ),
+    default_sort="-fy",
+)
+
+ALLOCATION_TABLE = Table(
+    name="allocations",
+    columns=(
+        Column("recipient", "Recipient", "recipient_name"),
+        Column("purpose", "Purpose", "purpose"),
+        Column("status", "Status", lambda a: a.get_status_display()),
+        Column("allocated", "Allocated", "balance.allocated"),
+        Column("apportioned", "Apportioned", "balance.apportioned"),
+        Column("obligated", "Obligated", "balance.obligated"),
+        Column("disbursed", "Disbursed", "balance.disbursed"),
+        Column("baseline_653a", "653(a) level", "baseline_653a"),
+        Column("cn", "CN", lambda a: a.notification["label"]),
+    ),
+    default_sort="recipient",
+    page_size=100,
+)
+
+
 def _appropriation_context(request: HttpRequest, appr: Appropriation, **extra: Any) -> dict[str, Any]:
     rows = selectors.allocation_rows(appr)
     total = selectors.totals_of([appr.pk])[appr.pk]
+    status = request.GET.get("status", "")
+    shown = [a for a in rows if a.status == status] if status in AllocationStatus.values else rows
     return {
         "appr": appr,
         "rows": rows,
+        "table": ALLOCATION_TABLE.bind(request, shown),
+        "status": status if status in AllocationStatus.values else "",
+        "statuses": AllocationStatus.choices,
         "total": total,
         "compliance": selectors.earmark_compliance(appr, rows, total),
         "deadline": selectors.deadline_653a(appr) if appr.is_653a_subject else None,
@@ -149,7 +193,7 @@ def _appropriation_context(request: HttpRequest, appr: Appropriation, **extra: A
 @require_http_methods(["GET", "POST"])
 def appropriation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appr = _appr(pk)
-    if (resp := _export(request, lambda: tables.allocations_table(appr))) is not None:
+    if (resp := _export(request, lambda: tables.allocations_table(appr, status=request.GET.get("status", "")))) is not None:
         return resp
     extra: dict[str, Any] = {}
     if request.method == "POST":

@@ -17,6 +17,7 @@ from secassist.budget.forms import attach
 from secassist.clearances import selectors as clearance_selectors
 from secassist.core import clock
 from secassist.core.errors import DomainError
+from secassist.core.tables import Column, Table
 
 from . import access, forms, selectors, services, workflow
 from .models import DeterminationPackage, PackageStatus
@@ -43,17 +44,41 @@ def package_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.packages(request.user)
     if status in PackageStatus.values:
         qs = qs.filter(status=status)
+    table = PACKAGE_TABLE.bind(request, qs)
+    if table.export_format and request.method == "GET":
+        return table.export_response()
     return render(
         request,
         "determinations/list.html",
         {
-            "packages": list(qs.order_by("-fiscal_year", "number")[:500]),
+            "table": table,
             "statuses": PackageStatus.choices,
             "status": status,
             "form": form,
             "can_edit": has_capability(request.user, EDIT),
         },
     )
+
+
+def _notice(p: DeterminationPackage) -> str:
+    if p.notice_sent_on:
+        return f"sent {p.notice_sent_on.isoformat()}"
+    return f"due {p.notice_due_on.isoformat()}" if p.notice_due_on else ""
+
+
+PACKAGE_TABLE = Table(
+    name="determination-packages",
+    columns=(
+        Column("number", "Number", "number"),
+        Column("title", "Title", "title"),
+        Column("country", "Country", "country.name", order_by=("country__name",)),
+        Column("fy", "FY", "fiscal_year"),
+        Column("status", "Status", lambda p: p.get_status_display(), order_by=("status",)),
+        Column("notice", "Notice", _notice, order_by=("notice_sent_on", "notice_due_on")),
+        Column("register", "Register", lambda p: "in the register" if p.waiver_id else "", order_by=("waiver_id",)),
+    ),
+    default_sort="-fy",
+)
 
 
 @capability("view")

@@ -200,6 +200,51 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- indicators
 
 
+INDICATOR_STATUSES = {
+    "on_track": "On track",
+    "off_track": "Off track",
+    "no_data": "No value yet",
+    "no_target_due": "No target due yet",
+}
+
+
+def _pair(key: str, at: int) -> Any:
+    return lambda r: r[key][at] if r[key] else None
+
+
+INDICATOR_TABLE = Table(
+    name="indicators",
+    columns=(
+        Column("name", "Indicator", "indicator.name"),
+        Column("unit", "Unit", "indicator.unit", shown=False),
+        Column("program", "Program", "program.label"),
+        Column("baseline", "Baseline", "indicator.baseline_value"),
+        Column("latest", "Latest", _pair("latest", 1)),
+        Column("latest_on", "Latest as of", _pair("latest", 0), shown=False),
+        Column("target", "Target due", _pair("target", 1)),
+        Column("target_on", "Target date", _pair("target", 0), shown=False),
+        Column("status", "Status", lambda r: INDICATOR_STATUSES.get(r["status"], r["status"])),
+        Column("next_due", "Next value due", "next_due"),
+    ),
+    default_sort="name",
+)
+
+DELIVERY_TABLE = Table(
+    name="deliveries",
+    columns=(
+        Column("reference", "Reference", "delivery.reference"),
+        Column("program", "Program", "program.label"),
+        Column("kind", "Element", lambda r: r["delivery"].get_kind_display()),
+        Column("description", "Description", "delivery.description"),
+        Column("planned_on", "Planned", "delivery.planned_on"),
+        Column("actual_on", "Actual", "delivery.actual_on"),
+        Column("days_late", "Days late", "days_late"),
+        Column("state", "State", "state"),
+    ),
+    default_sort="planned_on",
+)
+
+
 @capability("view", write="oversight.edit")
 def indicator_list(request: HttpRequest) -> HttpResponse:
     values: dict[str, str] = {}
@@ -238,12 +283,25 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
             return redirect("oversight:indicator", ind.pk)
         except DomainError as exc:
             _refused(request, exc)
-    f, _ = _filters(request)
+    f, filter_error = _filters(request)
+    rows = selectors.indicator_rows(selectors.indicators(country=f["country"], team=f["team"]))
+    status = request.GET.get("status", "")
+    if status in INDICATOR_STATUSES:
+        rows = [r for r in rows if r["status"] == status]
+    else:
+        status = ""
+    table = INDICATOR_TABLE.bind(request, rows)
+    if table.export_format and request.method == "GET":
+        return table.export_response()
     return render(
         request,
         "oversight/indicators.html",
         {
-            "rows": selectors.indicator_rows(selectors.indicators(country=f["country"], team=f["team"])),
+            "table": table,
+            "rows": table.page,
+            "status": status,
+            "statuses": INDICATOR_STATUSES.items(),
+            "filter_error": filter_error,
             "f": f,
             "values": values,
             "directions": Direction.choices,
@@ -372,14 +430,19 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
             return redirect("oversight:deliveries")
         except DomainError as exc:
             _refused(request, exc)
-    f, _ = _filters(request)
+    f, filter_error = _filters(request)
     late_only = request.GET.get("late") == "1"
     rows = [selectors.delivery_row(d) for d in selectors.deliveries(country=f["country"], team=f["team"], late_only=late_only)]
+    table = DELIVERY_TABLE.bind(request, rows)
+    if table.export_format and request.method == "GET":
+        return table.export_response()
     return render(
         request,
         "oversight/deliveries.html",
         {
-            "rows": rows,
+            "table": table,
+            "rows": table.page,
+            "filter_error": filter_error,
             "f": f,
             "late_only": late_only,
             "values": values,

@@ -17,6 +17,7 @@ from secassist.accounts.roles import has_capability
 from secassist.clearances import selectors as clearance_selectors
 from secassist.core import clock
 from secassist.core.errors import DomainError
+from secassist.core.tables import Column, Table
 
 from . import analyses, cycle_forms, events, selectors, services
 from .forms import ActionItemForm
@@ -55,6 +56,38 @@ def _try(form: Any, save: Callable[[], Any], request: HttpRequest, message: str,
 # ---- events -----------------------------------------------------------------------------------------
 
 
+EVENT_TABLE = Table(
+    name="events",
+    columns=(
+        Column("held_on", "Starts", "held_on", order_by=("held_on", "ends_on")),
+        Column("ends_on", "Ends", "ends_on", shown=False),
+        Column("title", "Event", "title"),
+        Column("kind", "Kind", lambda e: e.get_kind_display(), order_by=("kind",)),
+        Column("cocom", "COCOM", "cocom"),
+        Column(
+            "participation", "Department's participation", lambda e: e.get_participation_display(), order_by=("participation",)
+        ),
+        Column("attendees", "Attendees", lambda e: len(e.attendees.all()), sortable=False),
+        Column("actions", "Open actions", lambda e: len(e.action_items.all()), sortable=False),
+    ),
+    default_sort="held_on",
+)
+
+ANALYSIS_TABLE = Table(
+    name="analyses",
+    columns=(
+        Column("title", "Title", "title"),
+        Column("kind", "Kind", lambda a: a.get_kind_display(), order_by=("kind",)),
+        Column("addressee", "For", "addressee"),
+        Column("countries", "Countries", lambda a: ", ".join(c.iso3 for c in a.countries.all()), sortable=False),
+        Column("status", "Status", lambda a: a.get_status_display(), order_by=("status",)),
+        Column("decision", "Decision", "decision"),
+        Column("created_at", "Opened", "created_at"),
+    ),
+    default_sort="-created_at",
+)
+
+
 @capability("view", write=EDIT)
 def event_list(request: HttpRequest) -> HttpResponse:
     form = cycle_forms.EventForm(request.POST or None)
@@ -65,10 +98,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
     filters = cycle_forms.EventFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     rows = selectors.events(request.user, **{k: v for k, v in criteria.items() if v})
+    table = EVENT_TABLE.bind(request, rows)
+    if table.export_format and request.method == "GET":
+        return table.export_response()
     return render(
         request,
         "plans/events.html",
-        {"events": list(rows[:500]), "form": form, "filters": filters, "can_edit": has_capability(request.user, EDIT)},
+        {"table": table, "form": form, "filters": filters, "can_edit": has_capability(request.user, EDIT)},
         status=422 if request.method == "POST" else 200,
     )
 
@@ -165,11 +201,14 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.analyses(request.user)
     if status in AnalysisStatus.values:
         qs = qs.filter(status=status)
+    table = ANALYSIS_TABLE.bind(request, qs)
+    if table.export_format and request.method == "GET":
+        return table.export_response()
     return render(
         request,
         "plans/analyses.html",
         {
-            "analyses": list(qs.order_by("-created_at")[:500]),
+            "table": table,
             "statuses": AnalysisStatus.choices,
             "status": status,
             "form": form,

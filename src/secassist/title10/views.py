@@ -481,11 +481,27 @@ def assurances(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 errors[exc.details.get("field", "general")] = exc.message
         values["country"] = iso3
+    rows = selectors.assurances(country=country)
+    kind = request.GET.get("kind", "")
+    if kind in Assurance.Kind.values:
+        rows = rows.filter(kind=kind)
+    else:
+        kind = ""
+    state = request.GET.get("state", "")
+    if state in Assurance.State.values:
+        rows = rows.filter(state=state)
+    else:
+        state = ""
+    table = ASSURANCE_TABLE.bind(request, rows)
+    if table.export_format and request.method == "GET":
+        return table.export_response()
     return render(
         request,
         "title10/assurances.html",
         {
-            "rows": selectors.assurances(country=country),
+            "table": table,
+            "kind": kind,
+            "state": state,
             "country": country,
             "kinds": Assurance.Kind.choices,
             "states": Assurance.State.choices,
@@ -496,6 +512,28 @@ def assurances(request: HttpRequest) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
+
+
+def _covers(a: Assurance) -> str:
+    covered = (("articles", a.covers_articles), ("training", a.covers_training), ("services", a.covers_services))
+    return " ".join(word for word, on in covered if on)
+
+
+ASSURANCE_TABLE = Table(
+    name="assurances",
+    columns=(
+        Column("country", "Country", "country.name", order_by=("country__name",)),
+        Column("iso3", "ISO3", "country.iso3", order_by=("country__iso3",), shown=False),
+        Column("kind", "Kind", lambda a: a.get_kind_display(), order_by=("kind",)),
+        Column("instrument", "Instrument / event", "instrument"),
+        Column("state", "State", lambda a: a.get_state_display(), order_by=("state",)),
+        Column("signed_on", "Signed", "signed_on"),
+        Column("expires_on", "Expires", "expires_on"),
+        Column("covers", "Covers", _covers, sortable=False),
+        Column("source", "Source", "source"),
+    ),
+    default_sort="country",
+)
 
 
 @capability("view")

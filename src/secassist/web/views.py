@@ -160,7 +160,34 @@ def _country_sections(obj: Country, request: HttpRequest) -> list[dict[str, Any]
 
 @capability("view")
 def authorities(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/authorities.html", {"authorities": selectors.authorities()})
+    rows = selectors.authorities()
+    role = request.GET.get("state_role", "")
+    if role in Authority.StateRole.values:
+        rows = rows.filter(state_role=role)
+    else:
+        role = ""
+    table = AUTHORITY_TABLE.bind(request, rows)
+    if table.export_format:
+        return table.export_response()
+    return render(
+        request, "web/authorities.html", {"table": table, "state_role": role, "state_roles": Authority.StateRole.choices}
+    )
+
+
+AUTHORITY_TABLE = Table(
+    name="authorities",
+    columns=(
+        Column("code", "Code", "code"),
+        Column("citation", "Citation", "citation"),
+        Column("name", "Name", "name"),
+        Column("state_role", "State role", lambda a: a.get_state_role_display(), order_by=("state_role",)),
+        Column("required", "Concurrence required", "requires_secstate_concurrence", shown=False),
+        Column("role_detail", "Role detail", "role_detail", sortable=False, shown=False),
+        Column("cn_clock", "CN clock", "cn_clock"),
+        Column("confidence", "Conf.", "confidence"),
+    ),
+    default_sort="code",
+)
 
 
 @public
