@@ -155,6 +155,8 @@ CASES = [
     ("cspa", "MMR", "IMET", 2016, D(2016, 3, 1), "prohibits", "2015 CSPA list (VOA editorial); no FY2016 waiver"),
     ("cspa", "NGA", "IMET", 2016, D(2016, 3, 1), GAP, "2015 CSPA list; FY2016 waiver named, scope not read"),
     ("cspa", "IRQ", "FMF", 2017, D(2017, 3, 1), GAP, "2016 CSPA list (Watchlist); FY2017 waiver determination not read"),
+    ("cspa", "NER", "FMF", 2019, D(2019, 3, 1), GAP, "2018 CSPA list (Stimson, 11 governments); FY2019 waivers not read"),
+    ("cspa", "SDN", "FMF", 2019, D(2019, 3, 1), NONE, "Sudan removed from the CSPA list in 2018 (Stimson)"),
     ("cspa", "AFG", "FMF", 2020, D(2020, 3, 1), "waived", "2019 CSPA list (State §405 report); waived in full on 2019-10-18"),
     ("cspa", "SSD", "IMET", 2020, D(2020, 3, 1), "prohibits", "determination of 2019-10-18: South Sudan waived for PKO only"),
     (
