@@ -170,3 +170,22 @@ def test_the_360_query_count_is_constant_as_the_data_grows_tenfold(
     assert small[0] <= 80 and small[1] <= 45, small
     # served again before any write: session, user, country, its aliases, the audit head, the alert badge
     assert warm_large == warm_small <= 6, (warm_small, warm_large)
+
+
+def test_the_country_page_shows_each_fact_once_read_from_its_owner(client_as: Any, viewer: Any, seed: Any) -> None:
+    """The older sections and the 360 no longer repeat each other (ADR 1104): proposals, plans, taskers and action
+    items, open notifications, earmarks and the FA.gov figures appear once; the older sections keep what only they
+    show (lines one by one, the Greenbook chart and every year, earlier notifications) and point to the 360."""
+    world = seed.world()
+    client = client_as(viewer)
+    body = client.get("/countries/JOR/?fy=2027").content.decode()
+    assert body.count(">CENTCOM-333-FY27-004</a>") == 1  # the Title 10 proposal: the 360's table only
+    assert body.count("Send the border ISR options paper") == 1  # the action item: the 360's plans table only
+    cn_row = f'<th scope="row"><a href="/notifications/{world["package"].pk}/">{world["package"].number}</a>'
+    assert body.count(cn_row) == 1  # the open CN listed once: the 360's notifications (a line may still link it)
+    assert body.count("ForeignAssistance.gov, all accounts") + body.count("ForeignAssistance.gov (all accounts") <= 1
+    assert "Earlier congressional notifications" not in body  # no closed CN for Jordan: that section stays hidden
+    assert "DoD Title 10 proposals for" not in body and "Plans touching this country" not in body
+    assert body.count('id="c360-funds"') == 1 and 'href="#c360-funds"' in body  # the funds section points to the 360
+    egypt = client.get("/countries/EGY/?fy=2027").content.decode()
+    assert egypt.count("not less than $1,300,000,000 FMF for Egypt") == 1  # the earmark: once

@@ -153,7 +153,8 @@ def test_the_country_page_shows_plans_taskers_posture_and_actions(client_as, dsp
     )
     html = client_as(dsp_analyst).get(reverse("web:country", args=["KEN"])).content.decode()
     assert tasker.product.title in html and "Rotational presence adjustment" in html
-    assert f"Tasker {tasker.pk}" in html
+    assert f'href="{reverse("plans:tasker", args=[tasker.pk])}"' in html  # the tasker, in the Country 360 (ADR 1104)
+    assert html.count("Rotational presence adjustment") == 1  # shown once
 
 
 def test_done_when_walkthrough_register_task_comment_import_adjudicate_export_and_meet(

@@ -570,18 +570,18 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def country_section_context(country: Any, user: Any) -> dict[str, Any] | None:
+    """The country page's funds section: the line-by-line view (status, notification state) and the Greenbook
+    history chart with every year's figures. Earmarks, ForeignAssistance.gov figures and the sums by program
+    and stage are in the Country 360 section, so each fact appears once on the page (ADR 1104)."""
     lines = selectors.with_notification(list(selectors.allocations(country=country.iso3)[:50]))
     history_rows = selectors.country_history(country.pk)
-    earmarks = list(country.earmarks.select_related("appropriation__account").order_by("-appropriation__fiscal_year")[:20])
-    if not lines and not history_rows and not earmarks:
+    if not lines and not history_rows:
         return None
     return {
         "lines": lines,
-        "earmarks": earmarks,
         **_history_chart(history_rows),
         "has_history": bool(history_rows),
         "caveat": selectors.GREENBOOK_CAVEAT,
-        "fa_rows": selectors.country_fa_summary(country.pk),
     }
 
 

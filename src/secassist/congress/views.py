@@ -26,7 +26,7 @@ from secassist.reference.models import Committee, Office
 
 from . import deadlines, documents, exports, historical, ics, selectors, services, transmittal, verdicts, workflow
 from .fields import EDITABLE, TEAMS
-from .models import TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, PackageKind, Status
+from .models import LIVE_STATUSES, TRANSMITTED_STATUSES, Hold, HoldQuestion, NotificationRule, Package, PackageKind, Status
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORM_FIELDS = [
@@ -74,7 +74,14 @@ def home_panel(user: Any) -> dict[str, Any] | None:
 
 
 def country_section(country: Any, user: Any) -> dict[str, Any] | None:
-    packages = list(selectors.visible_packages(user).filter(country=country).order_by("-fiscal_year", "number")[:20])
+    """The country page's earlier notifications: the open ones (live statuses) are in the Country 360 section,
+    so each notification appears once on the page (ADR 1104)."""
+    packages = list(
+        selectors.visible_packages(user)
+        .filter(country=country)
+        .exclude(status__in=LIVE_STATUSES)
+        .order_by("-fiscal_year", "number")[:20]
+    )
     if not packages:
         return None
     return {"packages": [{"p": p, "stage": selectors.stage_of(p)} for p in packages]}

@@ -25,6 +25,7 @@ from secassist.congress.models import LIVE_STATUSES
 from secassist.core import clock
 from secassist.core.fiscal import FiscalYear
 from secassist.core.registry import registry
+from secassist.plans import rules as plans_rules
 from secassist.plans import selectors as plans
 from secassist.plans.models import OPEN_ACTION_STATUSES, ActionItem, PostureChangeRequest, TaskerStatus
 from secassist.reference.models import Country
@@ -394,7 +395,7 @@ def notifications_section(country: Country, user: Any, today: dt.date) -> dict[s
 
 
 def plans_section(country: Country, user: Any) -> dict[str, Any]:
-    products = plans.products(user).filter(countries=country).order_by("-updated_at")[:50]
+    products = list(plans.products(user).filter(countries=country).order_by("-updated_at")[:50])
     taskers = plans.taskers(user).filter(product__countries=country).exclude(status=TaskerStatus.CLOSED).select_related("product")
     posture = PostureChangeRequest.objects.filter(country=country).order_by("-id")[:50]
     engagements = plans.engagements(user).filter(countries=country).order_by("-held_on")[:50]
@@ -403,9 +404,10 @@ def plans_section(country: Country, user: Any) -> dict[str, Any]:
         .select_related("engagement", "owner")
         .order_by("due_on")[:50]
     )
+    highest = plans_rules.highest_marking([(p.classification, p.dissemination) for p in products])
     return {
         "source": PLANS_SOURCE,
-        "caveats": PLANS_CAVEATS,
+        "caveats": [*PLANS_CAVEATS, *([f"The products listed are marked up to {highest}."] if highest else [])],
         "plans": [
             {
                 "title": p.title,

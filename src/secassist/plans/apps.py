@@ -8,7 +8,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from secassist.core.registry import (
-            CountrySection,
             DemoStep,
             HomeCount,
             HomePanel,
@@ -49,9 +48,8 @@ class PlansConfig(AppConfig):
         )
         registry.add_demo_step(DemoStep("plans: events calendar and an issue paper (demo)", 510, cycles_demo.run))
         registry.add_demo_step(DemoStep("plans: AFRICOM theater campaign plan review, posture change, 3D WG", 500, demo.run))
-        registry.add_country_section(
-            CountrySection("Defense Sector Plans", 500, "plans/_country_section.html", integration.country_section)
-        )
+        # The country page shows plans, taskers, posture changes and action items once, in the Country 360
+        # section (ADR 1104).
         registry.add_home_panel(HomePanel("plans", 40, "plans/_home_panel.html", integration.home_panel))
         registry.add_home_count(HomeCount("Open plan-review taskers", 500, integration.open_tasker_count, "plans:list"))
         registry.provide("plans.elements_for", integration.elements_for)

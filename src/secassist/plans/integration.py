@@ -10,10 +10,6 @@ from . import selectors
 from .models import LinkKind, PlanLink, TaskerStatus
 
 
-def country_section(country: Any, user: Any) -> dict[str, Any]:
-    return selectors.country_summary(country, user)  # type: ignore[return-value]  # None hides the section
-
-
 def home_panel(user: Any) -> dict[str, Any] | None:
     """The signed-in user's open action items; for a clearing officer, the plan-review taskers
     waiting on their office's comments; for a State lead, the PLN-009 deadlines of their taskers.

@@ -95,29 +95,6 @@ def page_marking(markings: list[tuple[str, str]]) -> tuple[str | None, str]:
     return f"{site} · references products marked up to {highest}", highest
 
 
-def country_summary(country: Any, user: Any) -> dict[str, Any] | None:
-    product_qs = PlanningProduct.objects.filter(countries=country)
-    tasker_qs = taskers(user).filter(product__countries=country).exclude(status=TaskerStatus.CLOSED)
-    posture = list(PostureChangeRequest.objects.filter(country=country).select_related("product")[:20])
-    actions = list(
-        ActionItem.objects.filter(engagement__countries=country, status__in=OPEN_ACTION_STATUSES)
-        .select_related("engagement", "owner")
-        .order_by("due_on")[:20]
-    )
-    plans = list(product_qs.order_by("-updated_at")[:20])
-    open_taskers = list(tasker_qs.order_by("due_on")[:20])
-    if not (plans or open_taskers or posture or actions):
-        return None
-    return {
-        "plans": plans,
-        "taskers": open_taskers,
-        "posture": posture,
-        "actions": actions,
-        "today": clock.today(),
-        "highest_marking": rules.highest_marking([(p.classification, p.dissemination) for p in plans]) or "",
-    }
-
-
 def reminders_today(user: Any, today: dt.date | None = None) -> list[tuple[Tasker, rules.Reminder]]:
     today = today or clock.today()
     out = []

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -13,7 +11,6 @@ class Title10Config(AppConfig):
     def ready(self) -> None:
         from secassist.core.registry import (
             ApprovalAct,
-            CountrySection,
             DemoStep,
             HomeCount,
             Importer,
@@ -22,7 +19,7 @@ class Title10Config(AppConfig):
         )
 
         from . import demo, selectors, services, workbook
-        from .models import Assurance, Status
+        from .models import Status
 
         registry.add_versioned_document(
             VersionedDocument(
@@ -68,14 +65,7 @@ class Title10Config(AppConfig):
 
         registry.provide("title10.unit_resolution", checks.unit_resolution)
 
-        def section(country: Any, user: Any) -> dict[str, Any]:
-            return {
-                "country": country,
-                "proposals": list(selectors.for_country(country)[:25]),
-                "assurance_count": Assurance.objects.filter(country=country).count(),
-            }
-
-        registry.add_country_section(CountrySection("title10", 400, "title10/_country_section.html", section))
+        # The country page shows Title 10 proposals and assurances once, in the Country 360 section (ADR 1104).
         registry.add_home_count(
             HomeCount(
                 "Title 10 proposals open",
