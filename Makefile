@@ -65,9 +65,13 @@ clean:
 	rm -rf $(VENV) node_modules static/vendor var
 
 DATA_DIR ?= $(abspath ..)/shared/data
-mutation: install  ## issue #12: mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); long, not in CI
+MUTATION_MODULES ?= secassist.congress.clocks secassist.congress.rules secassist.title10.rules secassist.budget.rules secassist.restrictions.engine
+
+mutation: install  ## issue #12: mutation testing of the rule modules, one module at a time, niced, one child (ADR 0852); long, not in CI
 	$(BIN)/pip install --quiet --disable-pip-version-check "mutmut==3.8.1"
 	rm -rf mutants
-	SECASSIST_DATA_DIR=$${SECASSIST_DATA_DIR:-$(DATA_DIR)} $(BIN)/mutmut run --max-children 2
+	for module in $(MUTATION_MODULES); do \
+	  SECASSIST_DATA_DIR=$${SECASSIST_DATA_DIR:-$(DATA_DIR)} nice -n 15 $(BIN)/mutmut run --max-children 1 "$$module.*" || exit 1; \
+	done
 	$(BIN)/mutmut results --all true > var/mutation-results.txt || true
 	$(BIN)/python scripts/mutation_score.py var/mutation-results.txt

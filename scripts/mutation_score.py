@@ -2,8 +2,10 @@
 
     python scripts/mutation_score.py var/mutation-results.txt [--json bench/results/mutation.json]
 
-The score is killed / (killed + survived + timeout + suspicious): mutants no test reaches ("no
-tests") are counted and listed apart, since they say where tests are missing rather than weak.
+The score is killed / (killed + survived + timeout + suspicious). A timeout is counted apart and is
+not a kill: a mutant that makes the tests slower than mutmut's limit has not been shown wrong by an
+assertion (mutmut's own summary counts it as a kill; this one does not). Mutants no test reaches
+("no tests") are counted and listed apart, since they say where tests are missing rather than weak.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 LINE = re.compile(r"^\s*(?P<name>[\w.]+)__mutmut_\d+: (?P<status>.+?)\s*$")
-DETECTED = {"killed", "timeout", "caught by type check"}
-JUDGED = DETECTED | {"survived", "suspicious"}
+DETECTED = {"killed", "caught by type check"}
+JUDGED = DETECTED | {"survived", "timeout", "suspicious"}
 
 
 def module_of(name: str) -> str:
@@ -37,7 +39,7 @@ def summarise(text: str) -> dict[str, dict[str, object]]:
             continue
         module = module_of(match["name"])
         counts[module][match["status"]] += 1
-        if match["status"] == "survived":
+        if match["status"] in ("survived", "timeout"):
             survivors[module].append(line.strip().split(":")[0])
     out: dict[str, dict[str, object]] = {}
     for module, c in sorted(counts.items()):
@@ -48,9 +50,10 @@ def summarise(text: str) -> dict[str, dict[str, object]]:
             "killed": detected,
             "survived": c["survived"],
             "no_tests": c["no tests"],
+            "timeouts": c["timeout"],
             "score": round(detected / judged, 3) if judged else None,
             "statuses": dict(c),
-            "survivors": survivors[module],
+            "survivors": survivors[module],  # survived and timed-out mutants: each to be killed or explained
         }
     return out
 
@@ -61,10 +64,13 @@ def main() -> None:
     parser.add_argument("--json", dest="json_path")
     args = parser.parse_args()
     summary = summarise(Path(args.results).read_text(encoding="utf-8"))
-    print(f"{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} {'score':>6}")
+    print(f"{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'timeouts':>9} {'no tests':>9} {'score':>6}")
     for module, row in summary.items():
         score = "—" if row["score"] is None else f"{row['score']:.1%}"
-        print(f"{module:45} {row['mutants']:>8} {row['killed']:>7} {row['survived']:>9} {row['no_tests']:>9} {score:>6}")
+        print(
+            f"{module:45} {row['mutants']:>8} {row['killed']:>7} {row['survived']:>9} {row['timeouts']:>9}"
+            f" {row['no_tests']:>9} {score:>6}"
+        )
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 

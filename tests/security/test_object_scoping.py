@@ -25,7 +25,7 @@ NOT_ALLOWED = {403}
 def demo(db: Any) -> dict[str, Any]:
     """The real-data demo, and one record of each kind from it (ids in `ids`)."""
     from secassist.accounts.demo import create_demo_users, demo_admin
-    from secassist.approvals.models import ApprovalRequest  # noqa: F401  (the demo proposes some)
+    from secassist.approvals.models import ApprovalRequest
     from secassist.clearances.models import ClearanceRequest
     from secassist.congress.models import Hold, Package
     from secassist.core.registry import registry
@@ -66,6 +66,10 @@ def demo(db: Any) -> dict[str, Any]:
         "posture": PostureChangeRequest.objects.first().pk,
         "engagement": Engagement.objects.first().pk,
         "action": ActionItem.objects.first().pk,
+        "approval": ApprovalRequest.objects.filter(subject_type=KEEPERS_TYPE)
+        .exclude(subject_id__in=[str(x) for x in eur_packages])
+        .first()
+        .pk,
     }
     return ids
 
@@ -135,6 +139,14 @@ ROWS: list[tuple[str, str, str, str, dict[str, Any] | None, set[int]]] = [
     ("af", "page", "GET", "/clearances/{clearance}/", None, NOT_YOURS),
     ("eur", "api", "POST", "/api/v1/clearances/{clearance}/position", {"position": "clear"}, NOT_YOURS),
     ("af", "api", "POST", "/api/v1/clearances/{clearance}/position", {"position": "do_not_clear"}, NOT_YOURS),
+    # ---- approval requests on a need-to-know record follow their subject (ADR 0850)
+    ("eur", "page", "GET", "/approvals/{approval}/", None, NOT_YOURS),
+    ("eur", "page", "POST", "/approvals/{approval}/", {"action": "approve"}, NOT_ALLOWED | NOT_YOURS),
+    ("eur", "api", "GET", "/api/v1/approvals/{approval}", None, NOT_YOURS),
+    *[
+        ("eur", "api", "POST", f"/api/v1/approvals/{{approval}}/{action}", {"comment": "x"}, NOT_ALLOWED | NOT_YOURS)
+        for action in ("approve", "return", "withdraw")
+    ],
     # ---- shared records: readable, but not changed by a clearing officer
     ("eur", "page", "GET", "/notifications/{cn}/edit/", None, NOT_ALLOWED),
     ("eur", "page", "POST", "/notifications/{cn}/edit/", {"title": "x"}, NOT_ALLOWED),
@@ -262,3 +274,94 @@ def test_a_matrix_file_naming_a_tasker_the_importer_may_not_open_is_refused_as_m
     with pytest.raises(NotFound):
         documents.import_matrix(acting_user=eur, source=matrix(tasker.pk, [GOOD]))
     assert not Comment.objects.filter(tasker=tasker).exists()
+
+
+# ---- approval requests (ADR 0850): they follow their subject --------------------------------------
+
+
+def _package_approval(dsp_or_sa: Any) -> Any:
+    """A pending approval request on a determination package (need-to-know), proposed by `dsp_or_sa`."""
+    from secassist.approvals import services as approvals
+    from secassist.determinations import services
+
+    package = services.create_package(acting_user=dsp_or_sa, dtype="cspa", country="SOM", fiscal_year=2027, scope_all=True)
+    return package, approvals.propose(
+        acting_user=dsp_or_sa, act="determinations.register_waiver", subject=package, summary=f"Record {package}"
+    )
+
+
+def test_approval_lists_hide_requests_on_records_the_user_may_not_read(demo, seats, api_as, client_as):
+    from secassist.approvals.models import ApprovalRequest
+
+    eur = seats["eur"]
+    hidden = ApprovalRequest.objects.get(pk=demo["approval"])
+    rows = api_as(eur).get("/api/v1/approvals?scope=all").json()
+    listed = {r["id"] for r in rows}
+    assert hidden.pk not in listed
+    assert all(r["subject_type"] != KEEPERS_TYPE for r in rows)  # EUR is asked to clear none of the demo's
+    shared = ApprovalRequest.objects.exclude(subject_type__in=list(KEEPERS))
+    assert shared.exists() and listed == set(shared.values_list("pk", flat=True)), "shared subjects stay readable"
+    by_subject = api_as(eur).get(f"/api/v1/approvals?scope=all&subject_type={KEEPERS_TYPE}&subject_id={hidden.subject_id}")
+    assert by_subject.status_code == 200 and by_subject.json() == []
+    page = client_as(eur).get("/approvals/?scope=all").content.decode()
+    assert f'href="/approvals/{hidden.pk}/"' not in page
+    export = client_as(eur).get("/approvals/?scope=all&export=csv")
+    assert export.status_code == 200 and hidden.summary not in export.content.decode()
+    # the keepers of the record (SA analysts) and the oversight seats read it
+    assert hidden.pk in {r["id"] for r in api_as(seats["sa"]).get("/api/v1/approvals?scope=all").json()}
+
+
+@pytest.mark.parametrize(
+    ("role", "office", "asked", "reads"),
+    [
+        ("admin", "PM/SA", False, True),  # oversight seats
+        ("read_only", None, False, True),
+        ("budget_reviewer", "F", False, True),
+        ("sa_analyst", "PM/SA-SAT", False, True),  # keepers of determination packages
+        ("t10_analyst", "PM/SA-T10", False, True),
+        ("dsp_analyst", "PM/SA-DSP", False, False),  # another team
+        ("clearing_officer", "EUR", False, False),  # an office not asked to clear the package
+        ("clearing_officer", "EUR", True, True),  # the same office, asked to clear it
+    ],
+)
+def test_who_reads_an_approval_on_a_need_to_know_record_follows_the_record(
+    db, sa_analyst, client_as, api_as, role, office, asked, reads
+):
+    from secassist.clearances.models import ClearanceRequest
+    from secassist.reference.models import Office
+
+    package, approval = _package_approval(sa_analyst)
+    if asked:
+        ClearanceRequest.objects.create(
+            subject_type=KEEPERS_TYPE,
+            subject_id=str(package.pk),
+            subject_label="x",
+            office=Office.objects.get(code=office),
+            requested_at=package.created_at if hasattr(package, "created_at") else approval.proposed_at,
+            due_on=approval.proposed_at.date(),
+        )
+    user = _user(f"u-{role}-{asked}", role, office)
+    expected = 200 if reads else 404
+    assert client_as(user).get(f"/approvals/{approval.pk}/").status_code == expected
+    assert api_as(user).get(f"/api/v1/approvals/{approval.pk}").status_code == expected
+    listed = {r["id"] for r in api_as(user).get("/api/v1/approvals?scope=all").json()}
+    assert (approval.pk in listed) is reads
+
+
+def test_the_proposer_reads_their_own_request_and_an_unregistered_need_to_know_type_reads_as_no(
+    db, sa_analyst, api_as, monkeypatch
+):
+    from secassist.core.registry import registry
+
+    _, approval = _package_approval(sa_analyst)
+    eur = _user("eurc", "clearing_officer", "EUR")
+    monkeypatch.setattr(registry, "scoped_selectors", {})  # no written way to tell who reads the type
+    assert api_as(eur).get(f"/api/v1/approvals/{approval.pk}").status_code == 404
+    assert api_as(sa_analyst).get(f"/api/v1/approvals/{approval.pk}").status_code == 200  # a keeper (and the proposer)
+    assert {r["id"] for r in api_as(sa_analyst).get("/api/v1/approvals?scope=mine").json()} >= {approval.pk}
+
+
+def test_every_need_to_know_type_has_a_registered_selector():
+    from secassist.core.registry import registry
+
+    assert set(KEEPERS) <= set(registry.scoped_selectors)

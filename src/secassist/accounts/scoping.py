@@ -15,12 +15,22 @@ list of roles that "read everything".
    reviewers). They read the audit trail, which holds the before and after of every record, so
    they read every record: a narrower view of the records would be undone by the trail.
 
+Records that name a subject by type and id (approval requests) follow their subject: a request on a
+need-to-know record is read by whoever reads that record (its selector, registered with
+`registry.add_scoped_selector`), by the oversight seats, and by its proposer; a request on a shared
+record is shared. A need-to-know type without a registered selector is read by nobody but the
+oversight seats and the proposer: an unknown is never a yes (`subject_q`).
+
 A missing record and a record outside this policy answer 404 alike (`access.get_visible`).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.db.models import Q
+
+from secassist.core.registry import registry
 
 from .roles import Role, has_capability
 
@@ -65,3 +75,27 @@ def kept_clearance_subjects(user: Any) -> list[str]:
     """The subject types whose clearances `user` reads in full (as a keeper of that kind of record)."""
     role = getattr(user, "role", None)
     return sorted(t for t, roles in CLEARANCE_KEEPERS.items() if role in roles)
+
+
+def subject_q(user: Any, *, type_field: str = "subject_type", id_field: str = "subject_id") -> Q:
+    """Rows naming a subject by (type, id) text columns that `user` may read through the subject.
+
+    Shared subject types: every signed-in user. Need-to-know types (`KEEPERS`): the keepers and the
+    oversight seats read all; everyone else the subjects the type's registered selector gives them.
+    """
+    if not signed_in(user):
+        return Q(pk__in=[])
+    if is_oversight(user):
+        return ~Q(pk__in=[])  # every row (an empty Q() would vanish when OR-ed with another)
+    allowed = ~Q(**{f"{type_field}__in": sorted(KEEPERS)})
+    for record_type in sorted(KEEPERS):
+        if reads_all(user, record_type):
+            allowed |= Q(**{type_field: record_type})
+            continue
+        selector = registry.scoped_selectors.get(record_type)
+        if selector is None:
+            continue  # no written way to tell who reads it: nobody below the oversight seats does
+        ids = [str(pk) for pk in selector(user).values_list("pk", flat=True)]
+        if ids:
+            allowed |= Q(**{type_field: record_type, f"{id_field}__in": ids})
+    return allowed

@@ -9,8 +9,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from secassist.accounts.auth import BearerToken, VerifiedSession
+from secassist.core.dates import EARLIEST, LATEST
 
 from . import errors
 
@@ -33,7 +35,41 @@ def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
-api = NinjaAPI(
+DATE_RANGE_NOTE = (
+    f"A date YYYY-MM-DD between {EARLIEST.isoformat()} and {LATEST.isoformat()} (the domain of dates, ADR 0810); "
+    "some fields are narrower and the 422 names the allowed range."
+)
+
+
+def declare_date_ranges(node: Any) -> None:
+    """Every `format: date` schema in the spec states the domain of dates (ADR 0853).
+
+    Schemas declare `dt.date`; the range is checked in the services and the model guard (ADR 0810,
+    0851), where a 422 names the field and the range. The spec carries the range as text and as
+    `x-minimum` / `x-maximum`; JSON Schema has no standard bound for a date string.
+    """
+    if isinstance(node, dict):
+        if node.get("format") == "date" and node.get("type") == "string":
+            node.setdefault("x-minimum", EARLIEST.isoformat())
+            node.setdefault("x-maximum", LATEST.isoformat())
+            description = node.get("description", "")
+            if DATE_RANGE_NOTE not in description:
+                node["description"] = f"{description} {DATE_RANGE_NOTE}".strip()
+        for value in node.values():
+            declare_date_ranges(value)
+    elif isinstance(node, list):
+        for value in node:
+            declare_date_ranges(value)
+
+
+class SecassistAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_date_ranges(schema)
+        return schema
+
+
+api = SecassistAPI(
     title="secassist API",
     version="1",
     description="The open API of secassist. Authenticate with `Authorization: Bearer <token>` "

@@ -3,15 +3,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+
+from secassist.accounts import scoping
 
 from .models import ApprovalPolicy, ApprovalRequest, Status
 from .services import subject_key
 
 
 def visible_to(user: Any) -> QuerySet[ApprovalRequest]:
-    """Everyone signed in may read approval requests (like clearances): the record is the point."""
-    return ApprovalRequest.objects.select_related("proposed_by", "decided_by")
+    """Approval requests follow their subject (accounts.scoping, ADR 0850): a request on a need-to-know
+    record (its summary and label name it) is read by those who read the record and by its proposer;
+    a request on a shared record by every signed-in user."""
+    qs = ApprovalRequest.objects.select_related("proposed_by", "decided_by")
+    if not scoping.signed_in(user):
+        return qs.none()
+    return qs.filter(scoping.subject_q(user) | Q(proposed_by_id=getattr(user, "pk", None)))
 
 
 def awaiting(user: Any) -> QuerySet[ApprovalRequest]:
@@ -31,8 +38,13 @@ def proposed_by(user: Any) -> QuerySet[ApprovalRequest]:
 
 
 def for_subject(subject: models.Model) -> QuerySet[ApprovalRequest]:
+    """The requests on a subject the caller has already loaded for its user (through a scoped selector)."""
     subject_type, subject_id = subject_key(subject)
-    return visible_to(None).filter(subject_type=subject_type, subject_id=subject_id).order_by("-proposed_at", "-id")
+    return (
+        ApprovalRequest.objects.select_related("proposed_by", "decided_by")
+        .filter(subject_type=subject_type, subject_id=subject_id)
+        .order_by("-proposed_at", "-id")
+    )
 
 
 def may_decide(user: Any, request: ApprovalRequest) -> bool:

@@ -8,6 +8,7 @@ excluded). No queries here: callers pass the rule's numbers in.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -87,8 +88,24 @@ def emergency_due(spec: ClockSpec, action_on: dt.date) -> dt.date:
 
 
 def fixed_date_in(spec: ClockSpec, year: int) -> dt.date:
+    """The clock's date in calendar `year`; a 29 February rule falls on 28 February in a common year.
+
+    A statute that names 29 February gives no date in three years of four. The earlier day is
+    chosen (ADR 0854): for a "no later than" deadline, 28 February is the last day that is on time
+    in every reading, while 1 March would be late if the statute meant "the end of February".
+    Any other day that no month has (30 February, 31 April, month 13) is a bad rule: refused,
+    naming the field, never a ValueError.
+    """
     if not spec.month or not spec.day:
         raise InvalidInput("a fixed-date clock needs a month and a day", field="month")
+    if not 1 <= spec.month <= 12:
+        raise InvalidInput("a fixed-date clock's month must be 1 to 12", field="month", value=spec.month)
+    if not 1 <= year <= 9999:
+        raise InvalidInput("a fixed-date clock's year must be 1 to 9999", field="year", value=year)
+    if (spec.month, spec.day) == (2, 29) and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    if spec.day > calendar.monthrange(2000, spec.month)[1] or spec.day < 1:
+        raise InvalidInput(f"a fixed-date clock's day must be a day of month {spec.month}", field="day", value=spec.day)
     return dt.date(year, spec.month, spec.day)
 
 

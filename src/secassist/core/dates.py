@@ -7,7 +7,8 @@ a deadline from it (issue #12 item 2). So:
 
 - `check_domain_date` / `parse_date` refuse such a date where it enters, naming the field and the range;
 - `guard_model_dates` (connected in `CoreConfig.ready`) refuses it on every model save, whatever
-  interface the save came through;
+  interface the save came through, and `install_bulk_guard` does the same for the writes that bypass
+  `save()` (`QuerySet.update`, `bulk_create`, `bulk_update`; ADR 0851);
 - `add_days` is total: arithmetic on a date stored before the rule clamps at the calendar's ends
   instead of raising OverflowError while a page renders.
 """
@@ -15,7 +16,10 @@ a deadline from it (issue #12 item 2). So:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
 
 from .errors import InvalidInput
 
@@ -77,6 +81,93 @@ def add_days(day: dt.date, days: int) -> dt.date:
         return dt.date.max if days > 0 else dt.date.min
 
 
+DATE_TYPES = ("DateField", "DateTimeField")
+
+
+def _guarded(model: Any) -> bool:
+    return bool(getattr(model, "__module__", "").startswith("secassist."))
+
+
+def _date_fields(model: Any, names: Iterable[str] | None = None) -> list[Any]:
+    if names is None:
+        fields = list(model._meta.concrete_fields)
+    else:
+        fields = []
+        for name in names:
+            try:
+                fields.append(model._meta.get_field(name))
+            except FieldDoesNotExist:  # an unknown name is Django's error to raise, not ours
+                continue
+    return [f for f in fields if getattr(f, "concrete", False) and f.get_internal_type() in DATE_TYPES]
+
+
+def check_instance_dates(model: Any, instances: Iterable[Any], names: Iterable[str] | None = None) -> None:
+    """Every date/datetime value of each of `instances` (or only the fields `names`) lies in the domain."""
+    fields = _date_fields(model, names)
+    if not fields:
+        return
+    for instance in instances:
+        for model_field in fields:
+            value = getattr(instance, model_field.attname, None)
+            if isinstance(value, dt.date):
+                check_domain_date(value, field=model_field.name)
+
+
+def check_update_dates(model: Any, values: dict[str, Any]) -> None:
+    """The date values of a `QuerySet.update(**values)` lie in the domain (expressions are the database's)."""
+    for model_field in _date_fields(model, values):
+        for key in (model_field.name, model_field.attname):
+            value = values.get(key)
+            if isinstance(value, dt.date):
+                check_domain_date(value, field=model_field.name)
+
+
+def install_bulk_guard() -> None:
+    """Wrap `QuerySet.update`, `bulk_create` and `bulk_update` so that, on secassist models, they refuse a
+    date outside the domain before any SQL is sent, as `guard_model_dates` does for `save()` (ADR 0851).
+
+    Installed once from `CoreConfig.ready`; idempotent. Other apps' models (Django's, historical
+    models in migrations) pass through untouched. A refused bulk write raises InvalidInput, which
+    rolls back the service's transaction: nothing of the batch is saved.
+    """
+    from django.db.models.query import QuerySet
+
+    if getattr(QuerySet.update, "secassist_date_guard", False):
+        return
+    original_update: Callable[..., Any] = QuerySet.update
+    original_bulk_create: Callable[..., Any] = QuerySet.bulk_create
+    original_bulk_update: Callable[..., Any] = QuerySet.bulk_update
+
+    def update(self: Any, **kwargs: Any) -> Any:
+        if _guarded(self.model):
+            check_update_dates(self.model, kwargs)
+        return original_update(self, **kwargs)
+
+    def bulk_create(self: Any, objs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        if _guarded(self.model):
+            check_instance_dates(self.model, objs)
+        return original_bulk_create(self, objs, *args, **kwargs)
+
+    def bulk_update(self: Any, objs: Iterable[Any], fields: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        if _guarded(self.model):
+            fields = list(fields)
+            check_instance_dates(self.model, objs, fields)
+        return original_bulk_update(self, objs, fields, *args, **kwargs)
+
+    wrappers: list[tuple[str, Any, Any]] = [
+        ("update", update, original_update),
+        ("bulk_create", bulk_create, original_bulk_create),
+        ("bulk_update", bulk_update, original_bulk_update),
+    ]
+    for name, wrapper, original in wrappers:
+        wrapper.__wrapped__ = original
+        wrapper.__doc__ = original.__doc__
+        wrapper.secassist_date_guard = True
+        setattr(QuerySet, name, wrapper)
+
+
 def guard_model_dates(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """pre_save guard for every secassist model: no DateField or DateTimeField value outside the domain.
 
@@ -86,11 +177,6 @@ def guard_model_dates(sender: Any, instance: Any, raw: bool = False, **kwargs: A
     if raw or not sender.__module__.startswith("secassist."):
         return
     update_fields = kwargs.get("update_fields")
-    for model_field in sender._meta.concrete_fields:
-        if update_fields is not None and model_field.name not in update_fields:
-            continue  # a row stored before the rule can still have its other fields corrected
-        if model_field.get_internal_type() not in ("DateField", "DateTimeField"):
-            continue
-        value = getattr(instance, model_field.attname, None)
-        if isinstance(value, dt.date):
-            check_domain_date(value, field=model_field.name)
+    # With update_fields, only the named fields: a row stored before the rule can still have its other
+    # fields corrected.
+    check_instance_dates(sender, [instance], update_fields)

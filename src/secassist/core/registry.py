@@ -120,6 +120,9 @@ class Registry:
     periodic_jobs: list[PeriodicJob] = field(default_factory=list)
     approval_acts: dict[str, ApprovalAct] = field(default_factory=dict)
     versioned_documents: dict[str, VersionedDocument] = field(default_factory=dict)
+    # Need-to-know record type ("app_label.model") -> selector(user) giving the records `user` may read
+    # (accounts.scoping). Records that name such a record by type and id (approval requests) ask it.
+    scoped_selectors: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
 
     def add_importer(self, importer: Importer) -> None:
         self.importers[importer.kind] = importer
@@ -161,6 +164,9 @@ class Registry:
 
     def add_versioned_document(self, document: VersionedDocument) -> None:
         self.versioned_documents[document.subject_type] = document
+
+    def add_scoped_selector(self, record_type: str, selector: Callable[[Any], Any]) -> None:
+        self.scoped_selectors[record_type] = selector
 
     def provide(self, name: str, fn: Callable[..., Any]) -> None:
         """A higher app offers a service a lower or sibling app may call (see docs/DEVELOPING.md)."""

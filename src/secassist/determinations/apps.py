@@ -13,8 +13,11 @@ class DeterminationsConfig(AppConfig):
     def ready(self) -> None:
         from secassist.core.registry import ApprovalAct, DemoStep, HomePanel, ReferenceStep, VersionedDocument, registry
 
-        from . import access, demo, services
+        from . import access, demo, selectors, services
         from .loader import load_reference_step
+
+        # Need-to-know records (accounts.scoping): approval requests on a package read through this.
+        registry.add_scoped_selector(selectors.SUBJECT_TYPE, selectors.packages)
 
         # Cited statutory dates, notice clocks and routing: product data every install needs (after
         # the restrictions catalog, order 200).

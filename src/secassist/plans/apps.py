@@ -16,8 +16,11 @@ class PlansConfig(AppConfig):
             registry,
         )
 
-        from . import analyses, cycles_demo, demo, documents, integration
+        from . import analyses, cycles_demo, demo, documents, integration, selectors
 
+        # Need-to-know records (accounts.scoping): what names them by type and id reads through these.
+        registry.add_scoped_selector(selectors.TASKER_TYPE, selectors.taskers)
+        registry.add_scoped_selector(selectors.ANALYSIS_SUBJECT, selectors.analyses)
         registry.add_versioned_document(
             VersionedDocument(
                 "plans.analysisproduct",

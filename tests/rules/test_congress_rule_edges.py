@@ -18,9 +18,6 @@ from secassist.congress.clocks import ClockSpec
 from secassist.congress.rules import Coverage
 from secassist.core.errors import InvalidInput
 
-# The congress tests' session fixture loads the notification rules, which needs the test database.
-pytestmark = pytest.mark.django_db
-
 D = dt.date
 C = Decimal
 FIFTEEN = ClockSpec(kind="before_action", days=15)
