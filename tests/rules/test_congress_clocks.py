@@ -123,3 +123,71 @@ def test_a_year_outside_the_calendar_is_refused_naming_the_field(year):
     with pytest.raises(InvalidInput) as refused:
         clocks.fixed_date_in(ClockSpec(kind="fixed_date", month=9, day=15), year)
     assert refused.value.details["field"] == "year"
+
+
+# ---- mutation-testing survivors (issue #12 item 13): each kills a mutant that changed behaviour -------
+
+FRIDAY_BEFORE_A_WEEKEND = D(2026, 11, 27)  # the Friday after Thanksgiving; Mon 30 Nov is the next business day
+
+
+def test_an_after_event_clock_on_business_days_skips_the_weekend():
+    spec = ClockSpec(kind="after_event", days=1, day_basis="business")
+    assert clocks.due_after(spec, FRIDAY_BEFORE_A_WEEKEND) == D(2026, 11, 30)
+    assert clocks.due_after(ClockSpec(kind="after_event", days=1), FRIDAY_BEFORE_A_WEEKEND) == D(2026, 11, 28)
+
+
+def test_an_emergency_notice_on_business_days_skips_the_weekend():
+    spec = ClockSpec(kind="before_action", days=15, day_basis="business", emergency_days_after=1)
+    assert clocks.emergency_due(spec, FRIDAY_BEFORE_A_WEEKEND) == D(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "value", "allowed", "words"),
+    [
+        (lambda: clocks.add_days(D(2026, 1, 1), 1, "lunar"), "day_basis", "lunar", ["calendar", "business"], "day basis"),
+        (
+            lambda: clocks.fy_relative(ClockSpec(kind="fy_relative", fy_anchor="fy_middle"), 2026),
+            "fy_anchor",
+            "fy_middle",
+            ["fy_start", "fy_end"],
+            "fy_anchor",
+        ),
+        (lambda: clocks.wait_ends_on(ClockSpec(kind="before_action"), D(2026, 1, 1)), "days", None, None, "number of days"),
+        (
+            lambda: clocks.emergency_due(ClockSpec(kind="before_action", days=15), D(2026, 1, 1)),
+            "is_emergency",
+            None,
+            None,
+            "emergency",
+        ),
+    ],
+)
+def test_a_refused_clock_says_what_was_given_and_what_is_allowed(call, field, value, allowed, words):
+    """The 422 a client sees carries these details: they are behaviour, not decoration."""
+    with pytest.raises(InvalidInput) as refused:
+        call()
+    details = refused.value.details
+    assert details["field"] == field
+    assert details.get("value") == value
+    assert details.get("allowed") == allowed
+    assert words in refused.value.message
+
+
+def test_occurrences_reach_the_last_year_of_the_calendar_without_raising():
+    spec = ClockSpec(kind="fixed_date", month=9, day=15)
+    assert clocks.occurrences(spec, D(9999, 1, 1), D(9999, 12, 31)) == [D(9999, 9, 15)]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        # the first fiscal year the product has is FY1946 (ends 30 Sep 1946); earlier ones have no occurrence
+        (D(1900, 1, 1), D(1947, 9, 30), [D(1946, 9, 30), D(1947, 9, 30)]),
+        (D(1946, 10, 1), D(1947, 10, 1), [D(1947, 9, 30)]),
+        # the last is FY2100 (ends 30 Sep 2100); the domain's last day (31 Dec 2100) is in FY2101
+        (D(2099, 9, 29), D(2100, 12, 31), [D(2099, 9, 30), D(2100, 9, 30)]),
+        (D(2098, 10, 1), D(2099, 9, 30), [D(2099, 9, 30)]),
+    ],
+)
+def test_fy_relative_occurrences_at_the_ends_of_the_date_domain(start, end, expected):
+    assert clocks.occurrences(ClockSpec(kind="fy_relative", fy_anchor="fy_end"), start, end) == expected

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from secassist.core.calendar import add_business_days
 from secassist.core.dates import add_days as total_add_days
 from secassist.core.errors import InvalidInput
-from secassist.core.fiscal import FiscalYear
+from secassist.core.fiscal import MAX_FY, MIN_FY, FiscalYear
 
 CALENDAR = "calendar"
 BUSINESS = "business"
@@ -125,6 +125,11 @@ def fy_relative(spec: ClockSpec, fiscal_year: int) -> dt.date:
     return total_add_days(anchor, spec.offset_days)
 
 
+def _fy_number(day: dt.date) -> int:
+    """The fiscal year a day falls in (FY N runs 1 October N-1 to 30 September N), for any day."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
 def occurrences(spec: ClockSpec, start: dt.date, end: dt.date) -> list[dt.date]:
     """Recurring clocks (fixed-date and FY-relative) falling between start and end, inclusive."""
     dates: list[dt.date] = []
@@ -134,7 +139,11 @@ def occurrences(spec: ClockSpec, start: dt.date, end: dt.date) -> list[dt.date]:
             if start <= day <= end:
                 dates.append(day)
     elif spec.kind == "fy_relative":
-        for fy in range(FiscalYear.of(start).year - 1, FiscalYear.of(end).year + 2):
+        # A window at the ends of the date domain reaches fiscal years the product does not have
+        # (before MIN_FY, after MAX_FY): those have no occurrence rather than raising.
+        first = max(MIN_FY, _fy_number(start) - 1)
+        last = min(MAX_FY, _fy_number(end) + 1)
+        for fy in range(first, last + 1):
             day = fy_relative(spec, fy)
             if start <= day <= end:
                 dates.append(day)
