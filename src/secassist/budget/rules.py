@@ -393,15 +393,23 @@ def check_dates(dates: Dates, entry_type: str, on: dt.date, *, is_reversal: bool
     ]
 
 
+# The entries that move money, in the words of the BUD-016 message ("money cannot be … on it").
+MOVES_MONEY = {
+    "apportion": "apportioned",
+    "obligate": "obligated",
+    "reobligate": "reobligated",
+    "commit": "committed",
+    "disburse": "disbursed",
+    "transfer_fms": "transferred to the FMS Trust Fund",
+}
+
+
 def check_status(status: str, entry_type: str, name: str) -> list[RuleResult]:
-    if entry_type in ("apportion", "obligate", "reobligate", "commit", "disburse", "transfer_fms") and status in (
-        "planned",
-        "withdrawn",
-    ):
+    if entry_type in MOVES_MONEY and status in ("planned", "withdrawn"):
         return [
             RuleResult(
                 "BUD-016",
-                f"{name} is {status}: money cannot be {entry_type}d on it",
+                f"{name} is {status}: money cannot be {MOVES_MONEY[entry_type]} on it",
                 {"line": name, "status": status},
                 "approve the line first",
             )
