@@ -8,9 +8,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.db.models import F
 
-from secassist.core import clock
+from secassist.core import clock, fastsql
 from secassist.core.middleware import current_request_id
 
 from . import statecache
@@ -103,7 +102,7 @@ def record(
         object_type = object_type or object_type_of(obj)
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
-    head = _locked_head()
+    prev_hash = _lock_head()
     actor_id = getattr(actor, "pk", None)
     event = AuditEvent(
         occurred_at=clock.now(),
@@ -117,34 +116,57 @@ def record(
         after=normalise(after),
         reason=reason,
         request_id=current_request_id(),
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
-    event.hash = digest_of(event, head.last_hash)
-    event.save()
-    AuditChainHead.objects.filter(pk=head.pk).update(
-        last_event_id=event.pk, last_hash=event.hash, event_count=F("event_count") + 1
-    )
+    event.hash = digest_of(event, prev_hash)
+    fastsql.insert(event, EVENT_COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute(_HEAD_MOVE, [event.pk, event.hash])
     statecache.forget()  # the head moved: cached aggregates of the old state are never read again (ADR 1003)
     transaction.on_commit(_anchor_after_commit)
     return event
+
+
+EVENT_COLUMNS = (
+    "occurred_at",
+    "actor",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+_HEAD = AuditChainHead._meta.db_table
+# Locks the head and reads the previous hash in one statement (the row lock orders writers on
+# PostgreSQL; SQLite already holds the write lock); the count moves under the same lock.
+_HEAD_LOCK = f"UPDATE {_HEAD} SET event_count = event_count + 1 WHERE id = 1 RETURNING last_hash"
+_HEAD_MOVE = f"UPDATE {_HEAD} SET last_event_id = %s, last_hash = %s WHERE id = 1"
+
+
+def _lock_head() -> str:
+    """Lock the chain head and return the last hash: one statement on the hot path (the row exists
+    after the first event of an installation, which creates it)."""
+    with connection.cursor() as cur:
+        cur.execute(_HEAD_LOCK)
+        row = cur.fetchone()
+        if row is not None:
+            return str(row[0])
+    AuditChainHead.objects.get_or_create(pk=1)  # the very first event of an installation
+    with connection.cursor() as cur:
+        cur.execute(_HEAD_LOCK)
+        return str(cur.fetchone()[0])
 
 
 def _anchor_after_commit() -> None:
     from .anchors import maybe_anchor_after_commit  # the anchor module reads the chain this one writes
 
     maybe_anchor_after_commit()
-
-
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked: one query on the hot path (the row exists after the first event).
-
-    On PostgreSQL this row lock orders concurrent writers; SQLite already serialises them.
-    """
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
-    AuditChainHead.objects.get_or_create(pk=1)  # the very first event of an installation
-    return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def event_count() -> int:

@@ -13,16 +13,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from secassist.accounts.access import require
 from secassist.approvals import services as approvals
 from secassist.audit.services import record
-from secassist.core import clock
+from secassist.core import clock, fastsql
 from secassist.core.dates import add_days, parse_date
 from secassist.core.errors import Conflict, InvalidInput, RuleViolation, raise_all
 from secassist.core.fiscal import FiscalYear, cancellation_date, period_of_availability_end
-from secassist.core.money import to_money
+from secassist.core.money import CENT, to_money
 from secassist.core.registry import registry
 from secassist.reference.models import Country, PseudoRegion, Title22Account
 
@@ -438,16 +438,6 @@ def _values(balance: Balance) -> dict[str, Decimal]:
     return {s: getattr(balance, s) for s in STAGES}
 
 
-def _lock(appropriation: Appropriation, *allocations: Allocation | None) -> tuple[Balance, dict[int, Balance]]:
-    """Lock the total row first, then the line rows in id order: one order for every writer, no deadlock."""
-    total = Balance.objects.select_for_update().get(appropriation=appropriation, allocation__isnull=True)
-    ids = sorted({a.pk for a in allocations if a is not None})
-    lines = {
-        b.allocation_id: b for b in Balance.objects.select_for_update().filter(allocation_id__in=ids).order_by("allocation_id")
-    }
-    return total, lines  # type: ignore[return-value]
-
-
 def _validate_request(
     appr: Appropriation, entry_type: str, allocation: Allocation | None, to_allocation: Allocation | None
 ) -> None:
@@ -513,7 +503,6 @@ def _earmark_views(appr: Appropriation) -> list[rules.EarmarkView]:
     ]
 
 
-@transaction.atomic
 def post_entry(
     *,
     acting_user: Any,
@@ -533,7 +522,158 @@ def post_entry(
     """Post one ledger entry after every funds rule. Returns the entry, or — when it overrides an
     earmark and the policy for `budget.earmark_override` needs a second person — the approval
     request proposing it (nothing is posted until that person approves; ADR 0710).
-    `approved_by_request` is set only by the approvals handler (the checker carries the act out)."""
+    `approved_by_request` is set only by the approvals handler (the checker carries the act out).
+
+    The balances move by `UPDATE … SET x = x + Δ … RETURNING` (ADR 1021): the rules judge the
+    values the database returns, and a change the balance rows' check constraints refuse rolls the
+    posting back and is explained by the same rules from the balances as they stand."""
+    try:
+        return _post_entry(
+            acting_user=acting_user,
+            appropriation=appropriation,
+            entry_type=entry_type,
+            amount=amount,
+            allocation=allocation,
+            to_allocation=to_allocation,
+            effective_on=effective_on,
+            document_type=document_type,
+            document_ref=document_ref,
+            reason=reason,
+            earmark_override=earmark_override,
+            reverses=reverses,
+            approved_by_request=approved_by_request,
+        )
+    except _Overdrawn as refused:
+        raise _explain_overdraw(refused) from None
+
+
+class _Overdrawn(Exception):
+    """A balance row's check constraint refused a posting (raised inside its transaction, which rolls back)."""
+
+    def __init__(self, appropriation_id: int, account: str, entry_type: str, value: Decimal, effect: rules.Effect, lines: Any):
+        super().__init__(entry_type)
+        self.appropriation_id, self.account, self.entry_type = appropriation_id, account, entry_type
+        self.value, self.effect, self.lines = value, effect, lines
+
+
+def _explain_overdraw(refused: _Overdrawn) -> RuleViolation:
+    """The rule a refused change breaks, judged on the balances as they stand (outside the rolled-back posting)."""
+    total = Balance.objects.get(appropriation_id=refused.appropriation_id, allocation__isnull=True)
+    results = rules.check_totals(rules.apply(_values(total), refused.effect.total), refused.value)
+    for line, deltas in refused.lines:
+        if line is not None:
+            after = rules.apply(_values(Balance.objects.get(allocation_id=line.pk)), deltas)
+            results += rules.check_line(line.recipient_name, refused.account, refused.entry_type, after, refused.value)
+    try:
+        raise_first(results)
+    except RuleViolation as exc:
+        return exc
+    return violation(
+        "BUD-017",
+        "the balances would break a ledger invariant; nothing was posted",
+        "post an amount the line's balances allow",
+    )
+
+
+_BALANCE = Balance._meta.db_table
+
+
+def _move_sql(where: str) -> str:
+    """Add the deltas to one balance row and return its stages (SQLite keeps money as floats: each
+    sum is rounded back to the cent, as a written Decimal would be stored)."""
+    if connection.vendor == "sqlite":
+        sets = ", ".join(f"{s} = ROUND({s} + %s, 2)" for s in STAGES)
+    else:
+        sets = ", ".join(f"{s} = {s} + %s" for s in STAGES)
+    return f"UPDATE {_BALANCE} SET {sets}, entries = entries + %s, updated_at = %s WHERE {where} RETURNING {', '.join(STAGES)}"
+
+
+def _move(where: str, key: int, deltas: Any, count: int, now: Any) -> dict[str, Decimal]:
+    params = [deltas.get(s, ZERO) for s in STAGES] + [
+        count,
+        Balance._meta.get_field("updated_at").get_db_prep_save(now, connection),
+        key,
+    ]
+    with connection.cursor() as cur:
+        cur.execute(_move_sql(where), params)
+        row = cur.fetchone()
+    if row is None:
+        raise Balance.DoesNotExist(f"no balance row where {where % key}")
+    return {s: Decimal(str(v)).quantize(CENT) for s, v in zip(STAGES, row, strict=True)}
+
+
+def _move_balances(
+    appr: Appropriation, effect: rules.Effect, lines: list[tuple[Allocation | None, Any]], count: int = 1
+) -> tuple[dict[str, Decimal], dict[int, dict[str, Decimal]]]:
+    """Move the total row, then the line rows in id order (the one lock order of every writer)."""
+    now = clock.now()
+    after_total = _move("appropriation_id = %s AND allocation_id IS NULL", appr.pk, effect.total, count, now)
+    after_lines: dict[int, dict[str, Decimal]] = {}
+    for line, deltas in sorted(((ln, d) for ln, d in lines if ln is not None), key=lambda item: item[0].pk):  # type: ignore[union-attr]
+        after_lines[line.pk] = _move("allocation_id = %s", line.pk, deltas, count, now)  # type: ignore[union-attr]
+    return after_total, after_lines
+
+
+ENTRY_COLUMNS = (
+    "appropriation",
+    "allocation",
+    "to_allocation",
+    "entry_type",
+    "amount",
+    "effective_on",
+    "posted_at",
+    "document_type",
+    "document_ref",
+    "actor",
+    "actor_username",
+    "reason",
+    "reverses",
+    "earmark_override",
+    "flags",
+)
+
+
+def _appropriation(pk: int) -> Appropriation:
+    """The appropriation as it stands, with its account's code (`account_code`) and whether it has
+    earmarks (`has_earmarks`): one raw query, no queryset to compile on the posting path."""
+    a, ac, e = Appropriation._meta.db_table, Title22Account._meta.db_table, Earmark._meta.db_table
+    found = list(
+        Appropriation.objects.raw(
+            f"SELECT ap.*, ac.code AS account_code, EXISTS (SELECT 1 FROM {e} e WHERE e.appropriation_id = ap.id) "
+            f"AS has_earmarks FROM {a} ap JOIN {ac} ac ON ac.id = ap.account_id WHERE ap.id = %s",
+            [pk],
+        )
+    )
+    if not found:
+        raise Appropriation.DoesNotExist(f"appropriation {pk} does not exist")
+    return found[0]
+
+
+def _has_earmarks(appr: Appropriation) -> bool:
+    if hasattr(appr, "has_earmarks"):
+        return bool(appr.has_earmarks)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT 1 FROM {Earmark._meta.db_table} WHERE appropriation_id = %s LIMIT 1", [appr.pk])
+        return cur.fetchone() is not None
+
+
+@transaction.atomic
+def _post_entry(
+    *,
+    acting_user: Any,
+    appropriation: Appropriation,
+    entry_type: str,
+    amount: Any,
+    allocation: Allocation | None,
+    to_allocation: Allocation | None,
+    effective_on: Any,
+    document_type: str,
+    document_ref: str,
+    reason: str,
+    earmark_override: bool,
+    reverses: LedgerEntry | None,
+    approved_by_request: Any,
+) -> Any:
     if approved_by_request is None:
         require(acting_user, "budget.edit")
     _choice(entry_type, EntryType, "entry_type")
@@ -546,9 +686,11 @@ def post_entry(
     reason = (reason or "").strip()
     if earmark_override and not reason:
         raise InvalidInput("an earmark override needs a reason", field="reason")
-    appr = Appropriation.objects.select_related("account").get(pk=appropriation.pk)
+    document_type = _text(document_type, "document_type", required=False, max_length=40)
+    document_ref = _text(document_ref, "document_ref", required=False, max_length=120)
+    appr = _appropriation(appropriation.pk)
     _validate_request(appr, entry_type, allocation, to_allocation)
-    account = appr.account.code
+    account = appr.account_code  # type: ignore[attr-defined]
     dates = rules.Dates(appr.obligation_period_end, appr.reobligation_window_end, appr.cancellation_date, appr.cancelled_recorded)
     results = rules.check_dates(dates, entry_type, on, is_reversal=reverses is not None)
     if reverses is None:
@@ -557,24 +699,26 @@ def post_entry(
             results += rules.check_status(allocation.status, entry_type, allocation.recipient_name)
     raise_first(results)
 
-    total, lines = _lock(appr, allocation, to_allocation)
     effect = rules.effect_of(entry_type, value, account=account, has_target=to_allocation is not None)
     if reverses is not None:
         effect = effect.negated()
-    after_total = rules.apply(_values(total), effect.total)
+    moved = [(allocation, effect.line), (to_allocation, effect.to_line)]
+    try:
+        after_total, after_lines = _move_balances(appr, effect, moved)
+    except IntegrityError:  # a check constraint refused it: explained after the rollback
+        raise _Overdrawn(appr.pk, account, entry_type, value, effect, moved) from None
     results = rules.check_totals(after_total, value)
-    after_lines: dict[int, dict[str, Decimal]] = {}
-    for line, deltas in ((allocation, effect.line), (to_allocation, effect.to_line)):
+    for line, _deltas in moved:
         if line is not None:
-            after_lines[line.pk] = rules.apply(_values(lines[line.pk]), deltas)
             results += rules.check_line(line.recipient_name, account, entry_type, after_lines[line.pk], value)
     raise_first(results)
 
     if reverses is None:
         results = _policy_checks(appr, account, entry_type, value, on, allocation, to_allocation)
         raise_first(results)
-    overridden = _earmark_checks(appr, entry_type, effect, allocation, to_allocation, earmark_override, reverses)
+    overridden = _earmark_checks(appr, entry_type, effect, allocation, to_allocation, earmark_override, reverses, after_total)
     if overridden and reverses is None and approved_by_request is None and approvals.needs_approval(EARMARK_ACT, amount=value):
+        _move_balances(appr, effect.negated(), [(ln, {k: -v for k, v in d.items()}) for ln, d in moved], count=-1)
         return _propose_earmark_override(
             acting_user,
             appr,
@@ -592,7 +736,7 @@ def post_entry(
         )
     flags = _flags_634a(appr, entry_type, value, allocation, to_allocation, after_lines) if reverses is None else []
 
-    entry = LedgerEntry.objects.create(
+    entry = LedgerEntry(
         appropriation=appr,
         allocation=allocation,
         to_allocation=to_allocation,
@@ -600,8 +744,8 @@ def post_entry(
         amount=value,
         effective_on=on,
         posted_at=clock.now(),
-        document_type=_text(document_type, "document_type", required=False, max_length=40),
-        document_ref=_text(document_ref, "document_ref", required=False, max_length=120),
+        document_type=document_type,
+        document_ref=document_ref,
         actor=acting_user if getattr(acting_user, "pk", None) else None,
         actor_username=getattr(acting_user, "username", "") or "system",
         reason=reason,
@@ -609,7 +753,7 @@ def post_entry(
         earmark_override=bool(overridden),
         flags=flags,
     )
-    _write_balances(total, after_total, lines, after_lines)
+    fastsql.insert(entry, ENTRY_COLUMNS)
     record(
         actor=acting_user,
         action="budget.reverse" if reverses else "budget.post",
@@ -673,20 +817,23 @@ def _earmark_checks(
     to_allocation: Allocation | None,
     override: bool,
     reverses: LedgerEntry | None,
+    after_total: dict[str, Decimal],
 ) -> list[rules.RuleResult]:
-    if entry_type not in MOVEMENTS:
+    """Earmarks against the appropriation's lines once this entry has moved its rows (they hold the
+    values after it: the values before are those less the entry's deltas)."""
+    if entry_type not in MOVEMENTS or not _has_earmarks(appr):
         return []
     earmarks = _earmark_views(appr)
-    if not earmarks:
-        return []
     deltas: dict[int, Decimal] = {}
     if allocation is not None:
         deltas[allocation.pk] = effect.line.get("allocated", ZERO)
     if to_allocation is not None:
         deltas[to_allocation.pk] = effect.to_line.get("allocated", ZERO)
-    before, after = _line_views(appr, deltas)
-    total = Balance.objects.get(appropriation=appr, allocation__isnull=True)
-    found = rules.check_earmarks(earmarks, before, after, total.appropriated, entry_type if reverses is None else "reversal")
+    after, _ = _line_views(appr, {})
+    before = [rules.LineView(v.id, v.country_id, v.purpose, v.allocated - deltas.get(v.id, ZERO)) for v in after]
+    found = rules.check_earmarks(
+        earmarks, before, after, after_total["appropriated"], entry_type if reverses is None else "reversal"
+    )
     if found and not override:
         raise_first(found)
     return found
@@ -710,24 +857,6 @@ def _flags_634a(
         source_name=allocation.recipient_name,
     )
     return [flag.as_dict()] if flag else []
-
-
-def _write_balances(
-    total: Balance, after_total: dict[str, Decimal], lines: dict[int, Balance], after_lines: dict[int, dict[str, Decimal]]
-) -> None:
-    now = clock.now()
-    try:
-        with transaction.atomic():
-            Balance.objects.filter(pk=total.pk).update(**after_total, entries=total.entries + 1, updated_at=now)
-            for alloc_id, values in after_lines.items():
-                bal = lines[alloc_id]
-                Balance.objects.filter(pk=bal.pk).update(**values, entries=bal.entries + 1, updated_at=now)
-    except IntegrityError as exc:  # the database constraints caught what the rules should have: refuse, never corrupt
-        raise violation(
-            "BUD-017",
-            f"the balances would break a ledger invariant ({exc}); nothing was posted",
-            "post an amount the line's balances allow",
-        ) from None
 
 
 EARMARK_ACT = "budget.earmark_override"
