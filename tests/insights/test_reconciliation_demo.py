@@ -69,3 +69,22 @@ def test_the_demo_reconciles_a_greenbook_ledger_with_fa_gov_and_flags_only_the_r
     demo.run_reconciliation(acting_user=demo_users, stdout=io.StringIO())
     assert LedgerEntry.objects.count() == entries
     assert Allocation.objects.filter(appropriation__public_law=demo.RECON_LAW).count() == 2
+
+
+def test_the_demo_fills_the_plans_part_of_jordan_egypt_and_ukraine(db: Any, client_as: Any, frozen: Any) -> None:
+    """Done-when: a new user opens Jordan, Egypt and Ukraine and sees every section filled. The plans demo
+    (AFRICOM) touches none of them; the insights demo step records a labelled 3D WG meeting that does."""
+    from django.contrib.auth import get_user_model
+
+    from secassist.accounts.demo import create_demo_users, demo_admin
+
+    create_demo_users()
+    demo.run(acting_user=demo_admin(), stdout=io.StringIO())
+    demo.run(acting_user=demo_admin(), stdout=io.StringIO())  # idempotent
+    client = client_as(get_user_model().objects.get(username="viewer"))
+    for iso3 in demo.PORTFOLIO_WG_COUNTRIES:
+        body = client.get(f"/api/v1/countries/{iso3}/summary").json()["plans"]
+        assert [e["title"] for e in body["engagements"]] == [demo.PORTFOLIO_WG_TITLE], iso3
+        assert len(body["action_items"]) == 3
+        page = client.get(f"/countries/{iso3}/").content.decode()
+        assert "Nothing in Defense Sector Plans touches this country" not in page

@@ -9,6 +9,7 @@ figures, marked as such in the title. Idempotent: a second run finds it and leav
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -45,14 +46,58 @@ def usai_row(fy: int) -> dict[str, Any]:
     }
 
 
+PORTFOLIO_WG_TITLE = "3D Working Group — portfolio review of Jordan, Egypt and Ukraine (demo)"
+PORTFOLIO_WG_COUNTRIES = ("JOR", "EGY", "UKR")
+
+
 def run(*, acting_user: Any = None, stdout: Any = None) -> None:
     fy = FiscalYear.of(clock.today()).year
     row = usai_row(fy)
-    if Proposal.objects.filter(reference=row["reference"]).exists():
+    if not Proposal.objects.filter(reference=row["reference"]).exists():
+        proposal = services.create_proposal(acting_user=acting_user, raw=row)
+        if stdout is not None:
+            stdout.write(f"  {proposal.reference}: USAI proposal for Ukraine, FY{fy}")
+    _portfolio_meeting(acting_user, stdout)
+
+
+def _portfolio_meeting(acting_user: Any, stdout: Any) -> None:
+    """A demo 3D Working Group meeting touching the three countries the issue's walkthrough opens, with one
+    open action item each, so their Country 360 plans part is not empty. Office workflow records, no
+    figures; labelled demo. Recorded through the plans services by the demo's DSP analyst."""
+    from django.contrib.auth import get_user_model
+
+    from secassist.core.calendar import add_business_days
+    from secassist.plans import services as plans
+    from secassist.plans.models import Engagement
+
+    if Engagement.objects.filter(title=PORTFOLIO_WG_TITLE).exists():
         return
-    proposal = services.create_proposal(acting_user=acting_user, raw=row)
+    dsp = get_user_model().objects.filter(username="dsp.analyst", is_active=True).first() or acting_user
+    today = clock.today()
+    meeting = plans.create_engagement(
+        acting_user=dsp,
+        kind="3d_wg",
+        title=PORTFOLIO_WG_TITLE,
+        held_on=today - dt.timedelta(days=2),
+        location="Harry S Truman Building (unclassified session)",
+        participants="PM/SA-DSP, PM/SA-SAT, PM/SA-T10, NEA, EUR (demo)",
+        outputs="Walked through each country's Country 360 page; agreed follow-ups below (demo).",
+        countries=list(PORTFOLIO_WG_COUNTRIES),
+    )
+    for description, days in (
+        ("Confirm the Jordan border security line's spend plan with the OMC (demo)", 3),
+        ("Check the Egypt FMF floor against the FY allocation table (demo)", 5),
+        ("Ask DoD for the USAI proposal's delivery schedule (demo)", 7),
+    ):
+        plans.add_action_item(
+            acting_user=dsp,
+            engagement=meeting,
+            description=description,
+            owner=dsp.username,
+            due_on=add_business_days(today, days),
+        )
     if stdout is not None:
-        stdout.write(f"  {proposal.reference}: USAI proposal for Ukraine, FY{fy}")
+        stdout.write(f"  {PORTFOLIO_WG_TITLE}: 3 open action items")
 
 
 # ---------------------------------------------------------------- reconciliation demonstration (order 620)
