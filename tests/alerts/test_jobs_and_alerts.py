@@ -91,6 +91,23 @@ def test_a_failing_job_is_retried_later_and_every_failure_stays_visible() -> Non
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_failed_job_is_reported_to_administrators_and_to_no_one_else(client_as: Any, admin_user: Any, sa_analyst: Any) -> None:
+    """ "A job that fails is visible to administrators": the task results in the admin, with the error."""
+    failing_jobs.CALLS.clear()
+    with time_machine.travel(NOON, tick=False):
+        failing_jobs.always_fails.enqueue()
+        call_command("worker", "--batch", verbosity=0)
+    failed = DBTaskResult.objects.get(status="FAILED")
+    admin = client_as(admin_user)
+    listing = admin.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED").content.decode()
+    assert "always_fails" in listing and "FAILED" in listing
+    detail = admin.get(f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/").content.decode()
+    assert "the mail relay is down" in detail  # the error and its traceback, for whoever fixes it
+    refused = client_as(sa_analyst).get("/admin/django_tasks_database/dbtaskresult/")
+    assert refused.status_code == 302 and "/admin/login/" in refused["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_job_that_succeeds_is_not_retried() -> None:
     failing_jobs.succeeds.enqueue()
     call_command("worker", "--batch", verbosity=0)
