@@ -41,9 +41,19 @@ def test_the_calendar_is_computed_once_until_the_next_write(make_package: Any) -
     today = clock.today()
     action = (today + dt.timedelta(days=20)).isoformat()
     make_package(title="CN A", action_on=action)
-    before = deadlines.due_soon(days=30, today=today)
+    before = deadlines.due_soon(days=30, today=today, cached=True)
     with CaptureQueriesContext(connection) as ctx:
-        assert deadlines.due_soon(days=30, today=today) == before
+        assert deadlines.due_soon(days=30, today=today, cached=True) == before
     assert len(ctx.captured_queries) <= 1  # the audit chain head only
     make_package(title="CN B", action_on=action)
-    assert len(deadlines.due_soon(days=30, today=today)) == len(before) + 1
+    assert len(deadlines.due_soon(days=30, today=today, cached=True)) == len(before) + 1
+
+
+def test_a_range_a_request_chooses_is_never_cached(make_package: Any) -> None:
+    """The calendar API and page take any range: each would be one more entry in the shared cache."""
+    from secassist.core import clock
+
+    today = clock.today()
+    make_package(title="CN A", action_on=(today + dt.timedelta(days=20)).isoformat())
+    deadlines.calendar(start=today - dt.timedelta(days=3), end=today + dt.timedelta(days=77), today=today)
+    assert not any("congress.calendar" in str(k) for k in getattr(cache, "_cache", {}))

@@ -261,9 +261,14 @@ def _packages_near(start: dt.date, end: dt.date, in_force: list[Any]) -> Any:
     return Package.objects.filter(transmitted | pending)
 
 
-def calendar(*, start: dt.date, end: dt.date, team: str = "", today: dt.date | None = None) -> list[Item]:
-    """Every clock between `start` and `end`, as of `today`: cached until the next write (ADR 1003)."""
+def calendar(*, start: dt.date, end: dt.date, team: str = "", today: dt.date | None = None, cached: bool = False) -> list[Item]:
+    """Every clock between `start` and `end`, as of `today`.
+
+    `cached=True` keeps it until the next write (ADR 1003): only for the pages' fixed windows, never
+    for a range a request chooses (each range would be one more entry in the shared cache)."""
     today = today or clock.today()
+    if not cached:
+        return _calendar(start=start, end=end, team=team, today=today)
     return statecache.cached(
         "congress.calendar", lambda: _calendar(start=start, end=end, team=team, today=today), start, end, team, today
     )
@@ -285,10 +290,11 @@ def _calendar(*, start: dt.date, end: dt.date, team: str, today: dt.date) -> lis
     return sorted(items, key=lambda i: (i.date, i.title))
 
 
-def due_soon(*, days: int = 30, team: str = "", today: dt.date | None = None) -> list[Item]:
+def due_soon(*, days: int = 30, team: str = "", today: dt.date | None = None, cached: bool = False) -> list[Item]:
     """What needs doing in the next `days` days, plus anything overdue (the CLI's `notifications due`)."""
     today = today or clock.today()
-    items = calendar(start=today - dt.timedelta(days=365), end=today + dt.timedelta(days=days), team=team, today=today)
+    end = today + dt.timedelta(days=days)
+    items = calendar(start=today - dt.timedelta(days=365), end=end, team=team, today=today, cached=cached)
     # overdue work (incl. ended waits nobody recorded), what falls due in the window, and CNs still held by a
     # committee after their statutory wait (a hold to chase, shown as such — not as an upcoming clock)
     held = [i for i in items if i.kind == "cn_wait" and i.state == WAITING and i.date < today]

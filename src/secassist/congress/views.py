@@ -67,7 +67,7 @@ def home_panel(user: Any) -> dict[str, Any] | None:
     # upcoming clocks and overdue work only: a past date is never shown as coming up (holds have their own list)
     items = [
         i
-        for i in deadlines.due_soon(days=14, team=team if team in TEAMS else "")
+        for i in deadlines.due_soon(days=14, team=team if team in TEAMS else "", cached=True)
         if i.date >= today or i.state == deadlines.OVERDUE
     ]
     return {"items": items[:10], "more": max(len(items) - 10, 0), "team": team if team in TEAMS else ""}

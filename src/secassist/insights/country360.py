@@ -359,7 +359,10 @@ def notifications_section(country: Country, user: Any, today: dt.date) -> dict[s
     ids = {p.pk for p in packages}
     holds = [h for p in packages for h in p.holds.all() if h.lifted_on is None]
     items = deadlines.calendar(
-        start=today - dt.timedelta(days=CLOCK_LOOKBACK_DAYS), end=today + dt.timedelta(days=CLOCK_AHEAD_DAYS), today=today
+        start=today - dt.timedelta(days=CLOCK_LOOKBACK_DAYS),
+        end=today + dt.timedelta(days=CLOCK_AHEAD_DAYS),
+        today=today,
+        cached=True,
     )
     clocks = [i for i in items if i.package_id in ids and i.state in (deadlines.DUE, deadlines.OVERDUE, deadlines.WAITING)]
     return {

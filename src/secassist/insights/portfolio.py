@@ -307,7 +307,7 @@ def title10_reported(*, fy: int, bureau: str = "", cocom: str = "", program: str
 def alerts(*, today: dt.date | None = None) -> dict[str, Any]:
     """Expiring funds, overdue statutory clocks and overdue clearances (as the clocks dashboard reads them)."""
     today = today or clock.today()
-    items = deadlines.calendar(start=today - dt.timedelta(days=365), end=today, today=today)
+    items = deadlines.calendar(start=today - dt.timedelta(days=365), end=today, today=today, cached=True)
     return {
         "expiring_funds": budget.expiring(days=EXPIRY_DAYS, today=today),
         "overdue_clocks": sorted((i for i in items if i.state == deadlines.OVERDUE), key=lambda i: i.date),

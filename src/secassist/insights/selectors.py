@@ -21,7 +21,7 @@ EXPIRY_DAYS = 90
 def dashboard(*, today: dt.date | None = None, team: str = "") -> dict[str, Any]:
     today = today or clock.today()
     window_start = today - dt.timedelta(days=365)
-    items = deadlines.calendar(start=window_start, end=today + dt.timedelta(days=CLOCK_DAYS), team=team, today=today)
+    items = deadlines.calendar(start=window_start, end=today + dt.timedelta(days=CLOCK_DAYS), team=team, today=today, cached=True)
     overdue = [i for i in items if i.state == deadlines.OVERDUE]
     upcoming = [i for i in items if i.date >= today and i.state in (deadlines.DUE, deadlines.WAITING)]
     return {

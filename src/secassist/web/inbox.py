@@ -86,7 +86,7 @@ def _clocks(user: Any, today: dt.date) -> list[InboxItem]:
     end = today + dt.timedelta(days=CLOCK_HORIZON_DAYS)
     return [
         InboxItem("clock", "Statutory clock", i.title, i.date, i.url, f"{i.detail} {i.citation}".strip())
-        for i in deadlines.calendar(start=today, end=end, today=today, team=team)
+        for i in deadlines.calendar(start=today, end=end, today=today, team=team, cached=True)
         if i.state in (deadlines.DUE, deadlines.WAITING)
     ]
 
