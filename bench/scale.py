@@ -339,12 +339,15 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=float, default=float(os.environ.get("BENCH_HTTP_SECONDS", "10")))
     parser.add_argument(
         "--only",
-        choices=["pages"],
+        choices=["pages", "writes"],
         help="only the page and HTTP figures (the same data, loaded the same way), written to "
-        "bench/results/<engine>-pages.json, or production.json for the production-shaped server",
+        "bench/results/<engine>-pages.json, or production.json for the production-shaped server; "
+        "or only the write figures (ledger and history imports, single and batch postings), written to "
+        "bench/results/<engine>-writes.json",
     )
     args = parser.parse_args()
     pages_only = args.only == "pages"
+    writes_only = args.only == "writes"
     load_start = os.getloadavg()
     from django.conf import settings
 
@@ -369,22 +372,27 @@ def main() -> None:
     country = countries[0]
     if not pages_only:
         single_small, batch_small = postings(user, 200, 4, 500)
-    pages_small = pages(user, country)
+    if not writes_only:
+        pages_small = pages(user, country)
     if pages_only:
         import_file(rest)
     else:
         write_figures(user, rest, engine, single_small, batch_small)
-    full = pages(user, country)
-    page_figures(full, pages_small)
+    if not writes_only:
+        full = pages(user, country)
+        page_figures(full, pages_small)
     if not pages_only:
         history_figure()
-    http_figure(args.http_seconds, country)
-    if not pages_only:
+    if not writes_only:
+        http_figure(args.http_seconds, country)
+    if not pages_only and not writes_only:
         restriction_figures()
     out = REPO / "bench" / "results" / f"{engine}.json"
     if pages_only:
         production = engine == "postgresql" and os.environ.get("REDIS_URL")
         out = out.with_name("production.json" if production else f"{engine}-pages.json")
+    if writes_only:
+        out = out.with_name(f"{engine}-writes.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     machine = {
         "cpus": os.cpu_count(),
