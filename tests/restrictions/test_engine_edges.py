@@ -151,3 +151,52 @@ def test_remediation_or_an_exception_lifts_the_bar(remediation, barred):
 
 def test_no_credible_information_no_bar():
     assert not unit(credible_information=False, finding_date=None).barred(START)
+
+
+# ---- coverage periods and waiver scope (mutation testing: these had no test that reached them) ------
+
+
+def period(*, fy_from=None, fy_to=None, covered_from=None, covered_to=None):
+    from secassist.restrictions.engine import CoveragePeriod
+
+    return CoveragePeriod("CSPA list", "complete", fy_from, fy_to, covered_from, covered_to, "doc", "", "")
+
+
+@pytest.mark.parametrize(
+    ("claim", "fy", "on", "fy_scoped", "contains"),
+    [
+        # an FY claim answering an FY-scoped check: both ends inclusive, a year either side outside
+        (period(fy_from=2024, fy_to=2026), 2023, LAST, True, False),
+        (period(fy_from=2024, fy_to=2026), 2024, LAST, True, True),
+        (period(fy_from=2024, fy_to=2026), 2026, LAST, True, True),
+        (period(fy_from=2024, fy_to=2026), 2027, LAST, True, False),
+        # a dated claim: from its first day through its last, a day either side outside
+        (period(covered_from=START, covered_to=LAST), 2026, START - DAY, False, False),
+        (period(covered_from=START, covered_to=LAST), 2026, START, False, True),
+        (period(covered_from=START, covered_to=LAST), 2026, LAST, False, True),
+        (period(covered_from=START, covered_to=LAST), 2026, LAST + DAY, False, False),
+        (period(covered_from=START), 2099, dt.date(2099, 1, 1), False, True),  # maintained to date
+        # a dated claim answers an FY-scoped check by its dates when it has no FYs
+        (period(covered_from=START, covered_to=LAST), 2026, LAST + DAY, True, False),
+        # an FY claim answering a dated check
+        (period(fy_from=2026, fy_to=2026), 2026, LAST, False, True),
+        (period(fy_from=2026, fy_to=2026), 2025, LAST, False, False),
+        (period(fy_from=2026, fy_to=2026), 2027, LAST, False, False),
+        # half an FY span is no claim; nothing recorded is never a yes
+        (period(fy_from=2026), 2026, LAST, True, False),
+        (period(fy_to=2026), 2026, LAST, False, False),
+        (period(), 2026, LAST, True, False),
+    ],
+)
+def test_a_coverage_claim_contains_its_period_inclusive_and_nothing_else(claim, fy, on, fy_scoped, contains):
+    assert claim.contains(fy, on, fy_scoped=fy_scoped) is contains
+
+
+def test_a_waiver_covers_every_program_or_only_those_it_names():
+    from dataclasses import replace
+
+    every = waiver()
+    named = replace(every, scope_all=False, scope_programs=frozenset({"FMF", "IMET"}))
+    assert every.covers("PKO") and named.covers("FMF") and named.covers("IMET")
+    assert not named.covers("PKO")
+    assert not replace(named, scope_programs=frozenset()).covers("FMF")
