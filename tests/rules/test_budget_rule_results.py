@@ -181,3 +181,22 @@ def test_apply_adds_deltas_and_keeps_untouched_keys():
         "b": D("2.00"),
         "c": D("-1.00"),
     }
+
+
+def _earmark(country_id=7, purpose=""):
+    return rules.EarmarkView(1, "floor", country_id, purpose, D("100.00"), "SFOPS §7041", "Jordan floor")
+
+
+@pytest.mark.parametrize(
+    ("earmark", "line", "matches"),
+    [
+        (_earmark(), rules.LineView(1, 7, "anything", D("1.00")), True),  # no purpose: every line of the country
+        (_earmark(), rules.LineView(1, 8, "anything", D("1.00")), False),  # another country
+        (_earmark(None), rules.LineView(1, 8, "", D("1.00")), True),  # no country: every line
+        (_earmark(purpose="Border security"), rules.LineView(1, 7, " border SECURITY ", D("1.00")), True),
+        (_earmark(purpose="Border security"), rules.LineView(1, 7, "Counterterrorism", D("1.00")), False),
+        (_earmark(purpose="Border security"), rules.LineView(1, 8, "Border security", D("1.00")), False),
+    ],
+)
+def test_an_earmark_matches_lines_of_its_country_and_purpose(earmark, line, matches):
+    assert rules.matches(earmark, line) is matches
