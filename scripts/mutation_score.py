@@ -51,6 +51,7 @@ def summarise(text: str) -> dict[str, dict[str, object]]:
             "survived": c["survived"],
             "no_tests": c["no tests"],
             "timeouts": c["timeout"],
+            "not_checked": c["not checked"],  # generated but not run yet (a partial or targeted run)
             "score": round(detected / judged, 3) if judged else None,
             "statuses": dict(c),
             "survivors": survivors[module],  # survived and timed-out mutants: each to be killed or explained
@@ -64,12 +65,14 @@ def main() -> None:
     parser.add_argument("--json", dest="json_path")
     args = parser.parse_args()
     summary = summarise(Path(args.results).read_text(encoding="utf-8"))
-    print(f"{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'timeouts':>9} {'no tests':>9} {'score':>6}")
+    print(
+        f"{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'timeouts':>9} {'no tests':>9} {'not run':>8} {'score':>6}"
+    )
     for module, row in summary.items():
         score = "—" if row["score"] is None else f"{row['score']:.1%}"
         print(
             f"{module:45} {row['mutants']:>8} {row['killed']:>7} {row['survived']:>9} {row['timeouts']:>9}"
-            f" {row['no_tests']:>9} {score:>6}"
+            f" {row['no_tests']:>9} {row['not_checked']:>8} {score:>6}"
         )
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -29,6 +29,7 @@ RESULTS = """\
     secassist.congress.clocks.x_fy_relative__mutmut_5: no tests
     secassist.congress.rules.xǁCoverageǁceiling__mutmut_1: killed
     secassist.congress.rules.x_gate_verdict__mutmut_9: suspicious
+    secassist.congress.rules.x_line_state__mutmut_3: not checked
 """
 
 
@@ -45,7 +46,8 @@ def test_timeouts_are_counted_apart_and_not_as_kills(score):
 
 def test_class_methods_are_counted_under_their_module(score):
     rules = score.summarise(RESULTS)["secassist.congress.rules"]
-    assert (rules["mutants"], rules["killed"], rules["score"]) == (2, 1, 0.5)  # a suspicious mutant is not a kill
+    assert (rules["mutants"], rules["killed"], rules["score"]) == (3, 1, 0.5)  # a suspicious mutant is not a kill
+    assert rules["not_checked"] == 1  # generated, not run: neither judged nor hidden
 
 
 def test_the_table_prints_every_column(score, tmp_path, capsys, monkeypatch):
@@ -54,6 +56,6 @@ def test_the_table_prints_every_column(score, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["mutation_score.py", str(results), "--json", str(tmp_path / "m.json")])
     score.main()
     out = capsys.readouterr().out
-    assert "timeouts" in out.splitlines()[0]
+    assert "timeouts" in out.splitlines()[0] and "not run" in out.splitlines()[0]
     assert "secassist.congress.clocks" in out and "50.0%" in out
     assert (tmp_path / "m.json").exists()
