@@ -172,3 +172,70 @@ def test_an_office_named_by_two_rules_keeps_the_first_code_and_the_longer_sla():
     assert route.reason.count(";") == 1
     inl = {r.office_code: r for r in rules.routes_for(replace(COMPLETE, purposes=("counternarcotics", "counter_toc")))}["INL"]
     assert (inl.code, inl.sla_business_days, inl.reason.count(";")) == ("RT-05", 5, 1)
+
+
+def test_every_record_finding_in_full_with_its_severity_citation_and_numbers():
+    """Mutation testing: a finding could lose its severity ("error" blocks concurrence), its citation or
+    its numbers with every code-only test passing. This asserts the whole of each §333 finding."""
+    bad = replace(
+        COMPLETE,
+        texts={**COMPLETE.texts, "timeline": ""},
+        units=(),
+        cert_institutional_capacity=False,
+        element_costs={"construction": C("2000000.01")},
+        sustainment_years=6,
+        fiscal_year=2029,
+    )
+    assert [f.as_dict() for f in rules.record_findings(bad)] == [
+        {
+            "code": "T10-001",
+            "severity": "error",
+            "message": "§333(e) CN elements missing: timeline (333(e)(3))",
+            "citation": "10 U.S.C. 333(e)",
+            "data": {"missing": ["timeline (333(e)(3))"]},
+        },
+        {
+            "code": "T10-002",
+            "severity": "error",
+            "message": "no recipient unit named; the CN must name the specific unit",
+            "citation": "10 U.S.C. 333(e)(1)",
+            "data": {},
+        },
+        {
+            "code": "T10-003",
+            "severity": "error",
+            "message": "SecDef certification of the required elements (human rights/LOAC and institutional capacity building) "
+            "is not recorded",
+            "citation": "10 U.S.C. 333(c)(2)-(4)",
+            "data": {"human_rights": True, "institutional_capacity": False},
+        },
+        {
+            "code": "T10-004",
+            "severity": "error",
+            "message": "small-scale construction $2,000,000.01 exceeds the $2,000,000 cap",
+            "citation": "10 U.S.C. 333(c)(1)(E); DSCA 25-03",
+            "data": {"construction": C("2000000.01"), "cap": C("2000000.00")},
+        },
+        {
+            "code": "T10-005",
+            "severity": "error",
+            "message": "construction over $750,000 needs location, title, cost, DD Form 1391 and the 5-year master plan",
+            "citation": "10 U.S.C. 333(e)(8)",
+            "data": {"construction": C("2000000.01"), "threshold": C("750000.00")},
+        },
+        {
+            "code": "T10-006",
+            "severity": "error",
+            "message": "sustainment for 6 years (over 5) needs a justification and transition plan",
+            "citation": "10 U.S.C. 333(d)(3), (e)(7)",
+            "data": {"sustainment_years": 6},
+        },
+        {
+            "code": "T10-007",
+            "severity": "warning",
+            "message": "FY2029 funds are more than one fiscal year ahead of FY2027: a §333 proposal may be conditionally "
+            "approved and notified no more than one FY early",
+            "citation": "DSCA policy memo 19-22",
+            "data": {"fiscal_year": 2029, "current": 2027},
+        },
+    ]
