@@ -185,6 +185,7 @@ def period(*, fy_from=None, fy_to=None, covered_from=None, covered_to=None):
         # half an FY span is no claim; nothing recorded is never a yes
         (period(fy_from=2026), 2026, LAST, True, False),
         (period(fy_to=2026), 2026, LAST, False, False),
+        (period(fy_to=2026), 2026, LAST, True, False),
         (period(), 2026, LAST, True, False),
     ],
 )

@@ -104,13 +104,23 @@ def test_a_leap_day_rule_recurs_every_year_in_a_window(start, end, expected):
 
 
 @pytest.mark.parametrize(
-    ("month", "day", "field"),
-    [(2, 30, "day"), (4, 31, "day"), (13, 1, "month"), (0, 1, "month"), (1, 0, "month"), (1, -1, "day"), (1, 32, "day")],
+    ("month", "day", "field", "value"),
+    [
+        (2, 30, "day", 30),
+        (4, 31, "day", 31),
+        (13, 1, "month", 13),
+        (0, 1, "month", None),
+        (1, 0, "month", None),
+        (1, -1, "day", -1),
+        (1, 32, "day", 32),
+    ],
 )
-def test_a_fixed_date_no_month_has_is_refused_naming_the_field(month, day, field):
+def test_a_fixed_date_no_month_has_is_refused_naming_the_field(month, day, field, value):
     with pytest.raises(InvalidInput) as refused:
         clocks.fixed_date_in(ClockSpec(kind="fixed_date", month=month, day=day), 2028)
     assert refused.value.details["field"] == field
+    assert refused.value.details.get("value") == value  # the 422 says what was given
+    assert refused.value.message
 
 
 @pytest.mark.parametrize(("month", "day"), [(1, 1), (1, 31), (4, 30), (12, 31), (2, 28)])
@@ -123,6 +133,21 @@ def test_a_year_outside_the_calendar_is_refused_naming_the_field(year):
     with pytest.raises(InvalidInput) as refused:
         clocks.fixed_date_in(ClockSpec(kind="fixed_date", month=9, day=15), year)
     assert refused.value.details["field"] == "year"
+    assert refused.value.details["value"] == year
+    assert refused.value.message
+
+
+@pytest.mark.parametrize("year", [1, 9999])
+def test_the_first_and_last_years_of_the_calendar_are_kept(year):
+    assert clocks.fixed_date_in(ClockSpec(kind="fixed_date", month=9, day=15), year) == D(year, 9, 15)
+
+
+@pytest.mark.parametrize(
+    ("day", "fy"),
+    [(D(2026, 9, 30), 2026), (D(2026, 10, 1), 2027), (D(2026, 11, 30), 2027), (D(2026, 1, 1), 2026), (D(2026, 12, 31), 2027)],
+)
+def test_the_fiscal_year_of_a_day_turns_on_1_october(day, fy):
+    assert clocks._fy_number(day) == fy
 
 
 # ---- mutation-testing survivors (issue #12 item 13): each kills a mutant that changed behaviour -------
