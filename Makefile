@@ -52,6 +52,7 @@ bench-scale: install  ## issue #14 figures -> bench/results/<engine>.json (DATAB
 PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secassist
 PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
 serve-production: install  ## PostgreSQL + Redis, 2 workers, on 127.0.0.1:8000 (DATABASE_URL / REDIS_URL override the defaults)
+	DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} $(BIN)/python scripts/ensure_database.py
 	DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(PROD_REDIS_URL)} $(BIN)/secassist migrate
 	DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(PROD_REDIS_URL)} $(BIN)/secassist serve --production --workers 2
 
