@@ -54,9 +54,12 @@ def _empty_cache() -> None:
     """Each test starts with an empty cache: a test's database is rolled back, and a test that builds
     rows with the ORM (not through the audited services) does not move the audit chain head that
     cached pages are keyed on (ADR 1003)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
-    cache.clear()
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()  # never on Redis: clear() there empties the whole database (other keys, the job queue)
 
 
 @pytest.fixture(autouse=True)

@@ -155,8 +155,7 @@ def test_with_redis_a_write_is_on_the_next_page(build, client_as, sa_analyst, se
         assert overdue_653a(page(client, "/")) == 1
         build.appropriation("IMET", public_law="P.L. LATE-2", enacted_on=LATE)
         assert overdue_653a(page(client, "/")) == 2
-        cache.clear()
-    finally:
+    finally:  # no cache.clear() on Redis: it would empty the whole database; these keys expire
         cache.close()
 
 
@@ -189,3 +188,17 @@ def test_a_cached_body_carries_nothing_of_the_session(client_as, sa_analyst):
     first, second = page(one, "/countries/JOR/"), page(two, "/countries/JOR/")
     assert first.split("<main")[1].split("</main>")[0] == second.split("<main")[1].split("</main>")[0]
     assert "csrfmiddlewaretoken" not in first.split("<main")[1].split("</main>")[0]
+
+
+def test_live_computes_afresh_and_leaves_the_cache_alone(build):
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert statecache.cached("test.live", compute) == 1
+    assert statecache.cached("test.live", compute) == 1  # cached
+    with statecache.live():
+        assert statecache.cached("test.live", compute) == 2  # computed afresh
+    assert statecache.cached("test.live", compute) == 1  # the cached value untouched

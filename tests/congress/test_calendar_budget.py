@@ -14,7 +14,6 @@ from secassist.congress import deadlines
 
 
 def _due_soon_queries(today: dt.date) -> tuple[int, int]:
-    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         deadlines.due_soon(days=30, today=today)
     return len(ctx.captured_queries), len(deadlines.due_soon(days=30, today=today))
