@@ -241,3 +241,12 @@ def test_an_import_killed_before_it_commits_leaves_nothing_and_the_file_loads_ag
     assert (entries, imports, count) == (entries_before + 500, 1, 500) and D(allocated) == D("500.00")
     if connection.vendor == "postgresql":
         assert AuditEvent.objects.count() == events + 1 and verify_chain().ok
+
+
+def test_a_line_not_approved_is_named_in_words(tmp_path, build):
+    appr = build.appropriation("PKO", amount="1000.00", public_law="P.L. WORDS")
+    build.line(appr, "EGY", approved=False, cleared=False)
+    rows = [row("PKO FY2027", "EGY", "allocate", "5.00"), row("PKO FY2027", "EGY", "commit", "1.00")]
+    with pytest.raises(ImportRejected) as exc:
+        ledger_import.import_ledger(write(tmp_path, rows))
+    assert problems_of(exc) == [problems_of(exc)[0]] and "money cannot be committed on it" in problems_of(exc)[0]

@@ -344,7 +344,8 @@ def _fault_text(r: tuple[Any, ...]) -> str:
         f"{period_end} (entry dated {date})",
         "BUD-004": f"BUD-004: {appr} expired for new obligations on {period_end} (reobligation window to {window_end}); "
         f"a '{etype}' dated {date} is not allowed",
-        "BUD-016": f"BUD-016: {name} is {status}: money cannot be {etype}d on it; approve the line first",
+        "BUD-016": f"BUD-016: {name} is {status}: money cannot be {rules.MOVES_MONEY.get(etype, etype)} on it; "
+        "approve the line first",
     }
     return texts[fault] + f" [{rules.RULES[fault][1]}]" if fault.startswith("BUD-") else texts[fault]
 
