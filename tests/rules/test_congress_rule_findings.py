@@ -36,7 +36,7 @@ CATALOG = {
     "PKO-HEADING": Rule("PKO heading"),
     "FAA634A": Rule("FAA §634A"),
     "10USC333E": Rule("10 U.S.C. 333(e)"),
-    "SFOPS7015-MDE": Rule("SFOPS §7015(c)", 10),
+    "SFOPS7015-MDE": Rule("SFOPS §7015(c) (the catalog's)", 10),
 }
 
 
@@ -89,14 +89,14 @@ def test_every_basis_of_an_fmf_package_with_its_citation_and_numbers():
             "CN-012",
             "required",
             "MDE item 'UH-60M': 12 is more than 10% over the justified 10",
-            "SFOPS §7015(c)",
+            "SFOPS §7015(c) (the catalog's)",
             {"item": "UH-60M", "justified_quantity": 10, "quantity": 12, "threshold_percent": "10"},
         ),
         finding(
             "CN-012",
             "required",
             "MDE item 'M1A1' was not justified to Congress",
-            "SFOPS §7015(c)",
+            "SFOPS §7015(c) (the catalog's)",
             {"item": "M1A1", "quantity": 3},
         ),
         finding("CN-013", "required", "amount 1,500.00 is above the justified level 1,000.00", "FAA §634A", CN013),
@@ -461,3 +461,29 @@ def test_a_hold_counts_only_once_the_cn_is_transmitted():
     assert state(True, [held], "0", on=D(2026, 3, 16))["label"] == "transmitted — on hold (CN-26-001)"
     unsent = cn(stage="drafting", open_holds=["SFRC"], transmitted_on=None, cleared_on=None)
     assert state(True, [unsent], "0", on=D(2026, 3, 16))["state"] == "drafting"
+
+
+def test_an_fmf_package_without_an_always_notify_list_is_told_so():
+    assert bases(always_notify={}, cbj_amount=C("1500.00")) == [
+        finding("CN-010", "info", NO_LIST, "SFOPS7015F", {"fiscal_year": 2026})
+    ]
+
+
+def test_every_unjustified_mde_item_is_named_and_a_missing_quantity_is_zero():
+    items = [
+        {"item": "A"},
+        {"item": "B", "quantity": 2, "justified_quantity": None},
+        {"item": "C", "quantity": 5, "justified_quantity": 1},
+    ]
+    found = bases(cbj_amount=C("1500.00"), mde_items=items)
+    assert [(f["code"], f["citation"], f["data"]) for f in found] == [
+        ("CN-012", "SFOPS §7015(c)", {"item": "A", "quantity": 0}),
+        ("CN-012", "SFOPS §7015(c)", {"item": "B", "quantity": 2}),
+        ("CN-012", "SFOPS §7015(c)", {"item": "C", "quantity": 5, "justified_quantity": 1, "threshold_percent": "20"}),
+    ]
+
+
+def test_amounts_of_a_line_with_nothing_cleared_are_decimal_zero():
+    found = rules.line_state(required=True, coverages=[], obligated=C("0"), on_date=CLEARED)
+    assert isinstance(found.cleared_amount, Decimal) and isinstance(found.ceiling, Decimal)
+    assert str(found.cleared_amount) == "0"
