@@ -12,9 +12,15 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def congress_rules(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from django.core.management import call_command
+
     from secassist.congress import loader
+    from secassist.reference.models import Committee
 
     with django_db_blocker.unblock():
+        # a transactional test that ran earlier on this worker flushed the session's reference data
+        if not Committee.objects.exists():
+            call_command("load_reference", verbosity=0)
         loader.load_all()
 
 

@@ -702,6 +702,14 @@ def _post_entry(
     effect = rules.effect_of(entry_type, value, account=account, has_target=to_allocation is not None)
     if reverses is not None:
         effect = effect.negated()
+    # The CN gate and the restrictions ask about the line as it stands before this entry (the gate
+    # adds the amount to what is already obligated), so they are asked before the balances move —
+    # under the line's row lock — and their refusal is raised after the funds rules, as before.
+    policy, policy_refusal = (
+        ([], None)
+        if reverses is not None
+        else _policy_before_move(appr, account, entry_type, value, on, allocation, to_allocation)
+    )
     moved = [(allocation, effect.line), (to_allocation, effect.to_line)]
     try:
         after_total, after_lines = _move_balances(appr, effect, moved)
@@ -713,9 +721,9 @@ def _post_entry(
             results += rules.check_line(line.recipient_name, account, entry_type, after_lines[line.pk], value)
     raise_first(results)
 
-    if reverses is None:
-        results = _policy_checks(appr, account, entry_type, value, on, allocation, to_allocation)
-        raise_first(results)
+    if policy_refusal is not None:
+        raise policy_refusal
+    raise_first(policy)
     overridden = _earmark_checks(appr, entry_type, effect, allocation, to_allocation, earmark_override, reverses, after_total)
     if overridden and reverses is None and approved_by_request is None and approvals.needs_approval(EARMARK_ACT, amount=value):
         _move_balances(appr, effect.negated(), [(ln, {k: -v for k, v in d.items()}) for ln, d in moved], count=-1)
@@ -787,6 +795,25 @@ def _post_entry(
             reason=f"{entry_type} entry #{entry.pk}",
         )
     return entry
+
+
+def _policy_before_move(
+    appr: Appropriation,
+    account: str,
+    entry_type: str,
+    value: Decimal,
+    on: dt.date,
+    allocation: Allocation | None,
+    to_allocation: Allocation | None,
+) -> tuple[list[rules.RuleResult], RuleViolation | None]:
+    """The policy checks on the balances before this entry, with the obligated line's balance row
+    locked first so that a concurrent obligation cannot pass the gate on the same figures."""
+    if allocation is not None and _is_obligating(account, entry_type):
+        list(Balance.objects.select_for_update().filter(allocation=allocation).values_list("pk", flat=True))
+    try:
+        return _policy_checks(appr, account, entry_type, value, on, allocation, to_allocation), None
+    except RuleViolation as refusal:
+        return [], refusal
 
 
 def _policy_checks(
