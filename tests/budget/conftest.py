@@ -34,7 +34,7 @@ def isolated_services(monkeypatch: pytest.MonkeyPatch, cleared_lines: set[int]) 
     with `cleared=True` (the notification state itself is congress's, tested in tests/congress)."""
     from secassist.core.errors import RuleViolation
 
-    def gate(*, allocation: Any, amount: Decimal, on_date: dt.date) -> None:
+    def gate(*, allocation: Any, amount: Decimal, on_date: dt.date, line_before: Any = None) -> None:
         if allocation.notification_required and allocation.pk not in cleared_lines:
             raise RuleViolation(f"BUD-006: test stand-in: no cleared CN covers {allocation}", code="BUD-006")
 

@@ -161,7 +161,7 @@ def test_bud_006_without_the_congress_module_no_obligation_passes_on_a_line_need
 def test_bud_006_uses_the_congress_gate_when_it_is_installed(build, isolated_services):
     calls = []
 
-    def gate(*, allocation: Any, amount: D, on_date: dt.date) -> None:
+    def gate(*, allocation: Any, amount: D, on_date: dt.date, line_before: Any = None) -> None:
         calls.append((allocation.pk, amount, on_date))
         raise RuleViolation("CN-010: not covered by a cleared notification", code="CN-010")
 

@@ -10,7 +10,7 @@ import time_machine
 
 from secassist.budget import services as budget
 from secassist.congress import integrations, services, workflow
-from secassist.core.errors import RuleViolation
+from secassist.core.errors import ImportRejected, RuleViolation
 from secassist.core.registry import registry
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +157,28 @@ def test_reconciliation_flags_obligations_beyond_cleared_cns(fmf_allocation, adm
     assert row["lines"] == [
         {"allocation_id": fmf_allocation.pk, "state": "exceeded", "label": state.label, "uncovered": Decimal("5000000.00")}
     ]
+
+
+def _apportion(line, amount: str) -> dict[str, str | int]:
+    return {"allocation_id": line.pk, "entry_type": "apportion", "amount": amount, "document_type": "SF 132"}
+
+
+@pytest.mark.parametrize(("second", "refused"), [("5000000.00", False), ("5000000.01", True)])
+def test_a_batch_counts_its_own_earlier_obligations_at_the_gate(
+    make_package, walk, fmf_allocation, admin_user, second: str, refused: bool
+) -> None:
+    """Two obligations on one line in one batch: the gate sees the first when it judges the second
+    (a cent either side of the cleared 20,000,000.00), and a refusal leaves nothing posted."""
+    from secassist.budget import batch
+    from secassist.budget.models import LedgerEntry
+
+    with time_machine.travel(dt.datetime(2026, 1, 25, 12, tzinfo=dt.UTC), tick=False):
+        _cn(make_package, walk, fmf_allocation, amount="20000000.00")
+        entries = [_apportion(fmf_allocation, "15000000.00"), _apportion(fmf_allocation, second)]
+        if refused:
+            with pytest.raises(ImportRejected) as exc:
+                batch.post_batch(acting_user=admin_user, entries=entries, reason="SF 132")
+            assert "entry 1:" in exc.value.message and "20,000,000.01, above the 20,000,000.00 notified" in exc.value.message
+            assert not LedgerEntry.objects.filter(allocation=fmf_allocation, entry_type="apportion").exists()
+        else:
+            assert len(batch.post_batch(acting_user=admin_user, entries=entries, reason="SF 132")) == 2

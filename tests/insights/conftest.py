@@ -28,7 +28,7 @@ def frozen() -> Any:
 def open_gate(monkeypatch: pytest.MonkeyPatch) -> None:
     """Obligations pass the CN gate (the gate itself is tested in tests/congress)."""
 
-    def gate(*, allocation: Any, amount: Decimal, on_date: dt.date) -> None:
+    def gate(*, allocation: Any, amount: Decimal, on_date: dt.date, line_before: Any = None) -> None:
         return None
 
     monkeypatch.setattr(registry, "services", {**registry.services, "congress.obligation_gate": gate})

@@ -128,7 +128,9 @@ def _check(req: dict[str, Any], state: _State) -> tuple[dict[str, Decimal], dict
             after_lines[line.pk] = rules.apply(state.line_values[line.pk], deltas)
             results += rules.check_line(line.recipient_name, account, etype, after_lines[line.pk], value)
     services.raise_first(results)
-    services.raise_first(services._policy_checks(appr, account, etype, value, on, alloc, target))
+    # the gate judges the line with this batch's earlier entries on it (state holds them; the table not yet)
+    before = state.line_values[alloc.pk] if alloc is not None else None
+    services.raise_first(services._policy_checks(appr, account, etype, value, on, alloc, target, before))
     _earmarks(req, effect, state)
     flags = services._flags_634a(appr, etype, value, alloc, target, after_lines)
     return after_total, after_lines, flags

@@ -456,10 +456,14 @@ def _validate_request(
         raise InvalidInput("a reallocation needs two different lines", field="to_allocation")
 
 
-def _cn_gate(allocation: Allocation, amount: Decimal, on: dt.date) -> list[rules.RuleResult]:
+def _cn_gate(
+    allocation: Allocation, amount: Decimal, on: dt.date, line_before: dict[str, Decimal] | None = None
+) -> list[rules.RuleResult]:
     gate = registry.service("congress.obligation_gate")
     if gate is not None:
-        gate(allocation=allocation, amount=amount, on_date=on)  # raises RuleViolation (CN-0xx) when not covered
+        # raises RuleViolation (CN-0xx) when not covered
+        known = {"line_before": line_before} if line_before is not None else {}
+        gate(allocation=allocation, amount=amount, on_date=on, **known)
         return []
     return rules.check_cn_unknown(required=allocation.notification_required, name=allocation.recipient_name, amount=amount)
 
@@ -824,11 +828,13 @@ def _policy_checks(
     on: dt.date,
     allocation: Allocation | None,
     to_allocation: Allocation | None,
+    line_before: dict[str, Decimal] | None = None,
 ) -> list[rules.RuleResult]:
-    """The rules that ask another app (CN gate, restrictions) — only for money moving towards a country."""
+    """The rules that ask another app (CN gate, restrictions) — only for money moving towards a country.
+    `line_before`: the obligated line's balance before this entry when the caller holds it (a batch)."""
     results: list[rules.RuleResult] = []
     if allocation is not None and _is_obligating(account, entry_type):
-        results += _cn_gate(allocation, value, on)
+        results += _cn_gate(allocation, value, on, line_before)
     target = to_allocation if entry_type in ("reallocate", "reprogram") else allocation
     towards_country = entry_type == "allocate" or (entry_type in MOVEMENTS and to_allocation is not None)
     if target is not None and (towards_country or _is_obligating(account, entry_type)):

@@ -1,6 +1,6 @@
 """The cross-app services congress provides (registered in apps.py):
 
-- "congress.obligation_gate": gate(*, allocation, amount, on_date) -> None, or RuleViolation CN-00x
+- "congress.obligation_gate": gate(*, allocation, amount, on_date, line_before=None) -> None, or RuleViolation CN-00x
 - "congress.open_package":    open_package(*, acting_user, source, **fields) -> Package (services.py)
 - "congress.clearance_for":   clearance_for(source) -> dict | None
 """
@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import models
@@ -24,18 +26,19 @@ def packages_covering(allocation: Any) -> list[Package]:
     return coverage.packages_by_line([allocation]).get(allocation.pk, [])
 
 
-def gate(*, allocation: Any, amount: Decimal, on_date: dt.date) -> None:
+def gate(*, allocation: Any, amount: Decimal, on_date: dt.date, line_before: Mapping[str, Decimal] | None = None) -> None:
     """Refuse an obligation that the cleared notifications covering the line do not cover.
 
     The same coverage the funds pages show (coverage.py): cumulative obligations on the line
     against the cleared CNs' amounts plus each rule's statutory tolerance. Called by budget's
-    obligation service.
+    obligation service. `line_before` is the line's balance as the caller holds it before this
+    obligation (a batch's running figures, which include its own earlier entries); else it is read.
     """
     from secassist.budget.models import Balance
 
     if not getattr(allocation, "notification_required", True):
         return
-    balance = Balance.objects.filter(allocation=allocation).first()
+    balance = SimpleNamespace(**line_before) if line_before is not None else Balance.objects.filter(allocation=allocation).first()
     finding = rules.gate_verdict(
         allocation_label=str(allocation),
         amount=Decimal(amount),
