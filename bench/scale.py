@@ -39,24 +39,9 @@ if not os.environ.get("DATABASE_URL"):
     os.environ["SECASSIST_SQLITE_PATH"] = str(Path(os.environ["SECASSIST_VAR_DIR"]) / "bench.sqlite3")
 
 
-def _ensure_database() -> None:
-    """Create the DATABASE_URL database when it does not exist yet (the benchmark empties it anyway)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
+from scripts.ensure_database import main as ensure_database  # noqa: E402  (the benchmark empties it anyway)
 
-    cfg = dj_database_url.parse(url)
-    params = {"host": cfg["HOST"] or None, "port": cfg["PORT"] or None, "user": cfg["USER"] or None}
-    params["password"] = cfg["PASSWORD"] or None
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-
-
-_ensure_database()
+ensure_database()
 
 import django  # noqa: E402
 
@@ -130,6 +115,110 @@ def make_lines(user: Any, countries: list[str], years: list[int]) -> None:
                     effective_on=f"{fy - 1}-10-20",
                 )
                 services.change_status(acting_user=user, allocation=line, to_status="approved")
+
+
+def populate_breadth(user: Any, countries: list[str], scale: float) -> dict[str, int]:
+    """The rest of the issue's shape beside the ledger: 50 k Title 10 proposals, 5 k notification
+    packages and 20 k designations and waivers at scale 1, spread over the countries and years. Bulk
+    inserted (the product has no bulk path for these records: they arrive one by one through the
+    workbench); they are there so that the pages and checks are measured against a full register."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from secassist.congress.models import Package
+    from secassist.reference.models import Authority, Country, Office
+    from secassist.restrictions.models import Designation, Restriction, Waiver
+    from secassist.title10.models import Proposal
+
+    now = timezone.now()
+    by_iso = {c.iso3: c for c in Country.objects.filter(iso3__in=countries)}
+    ctry = [by_iso[i] for i in countries]
+    authorities = list(Authority.objects.order_by("pk"))
+    team = Office.objects.filter(kind="team").order_by("pk").first() or Office.objects.order_by("pk").first()
+    fy_scoped = Restriction.objects.filter(duration="fy_scoped").order_by("pk")
+    restrictions = list(fy_scoped) or list(Restriction.objects.order_by("pk"))
+    n_prop, n_pkg, n_des, n_wai = (max(1, round(n * scale)) for n in (50_000, 5_000, 15_000, 5_000))
+    statuses = ["received", "in_clearance", "under_review", "decided", "cn_pending", "ready_to_execute", "withdrawn"]
+    Proposal.objects.bulk_create(
+        (
+            Proposal(
+                reference=f"BENCH-{i:06d}",
+                title=f"Synthetic capacity-building program {i}",
+                authority=authorities[i % len(authorities)],
+                fiscal_year=YEARS[i % len(YEARS)],
+                ccmd=("AFRICOM", "CENTCOM", "EUCOM", "INDOPACOM", "NORTHCOM", "SOUTHCOM")[i % 6],
+                country=ctry[i % len(ctry)],
+                description="Synthetic description for the scale benchmark.",
+                cfy_end_date=dt.date(YEARS[i % len(YEARS)] + 2, 9, 30),
+                status=(status := statuses[i % len(statuses)]),
+                decision="concur" if status in ("decided", "cn_pending", "ready_to_execute") else "",
+                received_on=dt.date(YEARS[i % len(YEARS)] - 1, 11, 1),
+                created_at=now,
+                updated_at=now,
+            )
+            for i in range(n_prop)
+        ),
+        batch_size=2000,
+    )
+    pkg_statuses = ["drafting", "in_clearance", "cleared", "waiting", "cleared_to_obligate", "withdrawn"]
+    packages = []
+    for i in range(n_pkg):
+        fy, status = YEARS[i % len(YEARS)], pkg_statuses[i % len(pkg_statuses)]
+        sent = dt.date(fy - 1, 12, 1) if status in ("waiting", "cleared_to_obligate") else None
+        packages.append(
+            Package(
+                number=f"CN-B{i:06d}",
+                title=f"Synthetic notification {i}",
+                status=status,
+                team=team,
+                fiscal_year=fy,
+                country=ctry[i % len(ctry)],
+                program=ACCOUNTS[i % len(ACCOUNTS)],
+                amount=Decimal("1000000.00"),
+                drafted_on=dt.date(fy - 1, 11, 1),
+                transmitted_on=sent,
+                wait_days=15 if sent else None,
+                wait_basis="calendar" if sent else "",
+                wait_ends_on=sent + dt.timedelta(days=15) if sent else None,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    Package.objects.bulk_create(packages, batch_size=2000)
+    Designation.objects.bulk_create(
+        (
+            Designation(
+                restriction=restrictions[i % len(restrictions)],
+                country=ctry[i % len(ctry)],
+                status="listed (synthetic)",
+                effect="condition",
+                fiscal_year=YEARS[(i // len(ctry)) % len(YEARS)],
+                source_document="synthetic record for the scale benchmark",
+            )
+            for i in range(n_des)
+        ),
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    Waiver.objects.bulk_create(
+        (
+            Waiver(
+                restriction=restrictions[i % len(restrictions)],
+                country=ctry[i % len(ctry)],
+                scope_all=True,
+                fiscal_year=(fy := YEARS[(i // len(ctry)) % len(YEARS)]),
+                effective_from=dt.date(fy - 1, 10, 1),
+                expires_on=dt.date(fy, 9, 30),
+                legal_authority="synthetic",
+                source_document="synthetic record for the scale benchmark",
+            )
+            for i in range(n_wai)
+        ),
+        batch_size=2000,
+    )
+    return {"proposals": n_prop, "packages": n_pkg, "designations": n_des, "waivers": n_wai}
 
 
 def cycle(account: str) -> list[tuple[str, str, str]]:
@@ -365,6 +454,8 @@ def main() -> None:
     for name in ("congress.obligation_gate", "restrictions.check"):
         registry.services.pop(name, None)
     make_lines(user, countries, YEARS)
+    breadth = populate_breadth(user, countries, args.scale)
+    print("breadth: " + ", ".join(f"{v:,} {k}" for k, v in breadth.items()), flush=True)
     work = Path(os.environ["SECASSIST_VAR_DIR"])
     small, rest = work / "ledger-1.csv", work / "ledger-2.csv"
     write_ledger(small, total_rows // 10, countries, YEARS, 0)
@@ -401,6 +492,7 @@ def main() -> None:
         "python": platform.python_version(),
         "scale": args.scale,
         "ledger_rows": total_rows,
+        **{f"{k}_rows": v for k, v in breadth.items()},
         "database": settings.DATABASES["default"]["ENGINE"],
         "cache": settings.CACHES["default"]["BACKEND"],
         "load_average_start": [round(x, 2) for x in load_start],

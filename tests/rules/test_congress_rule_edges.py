@@ -18,6 +18,8 @@ from secassist.congress.clocks import ClockSpec
 from secassist.congress.rules import Coverage
 from secassist.core.errors import InvalidInput
 
+from .coverage_factory import cleared_cn
+
 D = dt.date
 C = Decimal
 FIFTEEN = ClockSpec(kind="before_action", days=15)
@@ -236,20 +238,7 @@ CLEARED_ON = D(2026, 3, 17)
 
 
 def cn(amount: str = "1000.00", cleared_on=CLEARED_ON, tolerance: str = "0", **over) -> Coverage:
-    values = {
-        "number": "CN-26-001",
-        "status": "cleared_to_obligate",
-        "amount": C(amount),
-        "transmitted_on": D(2026, 3, 2),
-        "wait_ends_on": D(2026, 3, 17),
-        "open_holds": [],
-        "cleared_on": cleared_on,
-        "tolerance": C(tolerance),
-        "citation": "SFOPS §7015",
-        "stage": "cleared_to_obligate",
-        **over,
-    }
-    return Coverage(**values)
+    return cleared_cn(amount, cleared_on, tolerance, **over)
 
 
 def _gate(amount: str, on: dt.date = CLEARED_ON, before: str = "0", coverages=None):

@@ -17,6 +17,8 @@ from secassist.congress import rules
 from secassist.congress.clocks import ClockSpec
 from secassist.congress.rules import Coverage
 
+from .coverage_factory import cleared_cn
+
 D = dt.date
 C = Decimal
 LABEL = "FY2026 FMF Jordan"
@@ -217,21 +219,7 @@ def test_spec_of_copies_every_number_and_fills_the_blanks():
 
 
 def cn(amount="1000.00", cleared_on=CLEARED, tolerance="0", **over) -> Coverage:
-    values = {
-        "number": "CN-26-001",
-        "status": "cleared_to_obligate",
-        "amount": C(amount),
-        "transmitted_on": D(2026, 3, 2),
-        "wait_ends_on": D(2026, 3, 17),
-        "open_holds": [],
-        "cleared_on": cleared_on,
-        "tolerance": C(tolerance),
-        "citation": "SFOPS §7015",
-        "stage": "cleared_to_obligate",
-        "url": "/notifications/1/",
-        **over,
-    }
-    return Coverage(**values)
+    return cleared_cn(amount, cleared_on, tolerance, **{"url": "/notifications/1/", **over})
 
 
 def gate(coverages, amount="1.00", before="0", on=CLEARED):
