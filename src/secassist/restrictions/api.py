@@ -277,7 +277,7 @@ def post_assessment(request: HttpRequest, payload: AssessmentIn) -> Status:
 @router.get(
     "/restrictions/coverage",
     response=CoverageOut,
-    summary="What the engine knows: restriction × fiscal year, covered / partial / missing, with sources",
+    summary="What the engine knows: restriction × fiscal year, covered / partial / missing / not_in_force, with sources",
 )
 def get_coverage(request: HttpRequest, fy_from: int = FIRST_FY, fy_to: int | None = None) -> dict[str, Any]:
     require(request.user, "restrictions.check")

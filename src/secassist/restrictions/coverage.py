@@ -29,6 +29,8 @@ def _period_overlap(period: CoveragePeriod, rule: RestrictionRule, fiscal_year: 
 
 
 def year_status(rule: RestrictionRule, fiscal_year: int, today: dt.date) -> tuple[str, list[str]]:
+    if not rule.in_force_on(fiscal_year, fy_bounds(fiscal_year)[1]):  # the statute not yet in force all that year
+        return "not_in_force", [f"in force from {rule.in_force_from} ({rule.in_force_citation})"]
     complete: list[str] = []
     partial: list[str] = []
     for period in rule.periods:
@@ -95,7 +97,7 @@ def _year_gap(rule: RestrictionRule, fy: int, today: dt.date, known: set[int], u
     if fy in unresolved:
         return "unresolved"
     status, _ = year_status(rule, fy, today)
-    if status == "covered" or fy in known:
+    if status in ("covered", "not_in_force") or fy in known:
         return None
     return status
 

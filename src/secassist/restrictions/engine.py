@@ -14,6 +14,10 @@ naming the period missing and what would fill it, unless an analyst's recorded `
 country and fiscal year fills the gap. No answer with a `not_assessed` finding is ever `allowed*`.
 Every answer lists `conditions` (what must still be done) and `waivers_relied_on` whatever the
 verdict, so that a waiver never hides a condition.
+
+Not in force (ADR 0621): before the first day the catalog records for a restriction's statute (`in_force_from`,
+with its enacted citation), the restriction yields a `not_in_force` finding (RST-095) naming that day, not a
+`not_assessed` one: the statute did not exist, so there is nothing to assess. It never blocks.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ WAIVED = "waived"
 EXCEPTED = "excepted"
 CONDITION = "condition"
 GAP = "not_assessed"  # the effect of a finding whose restriction the data does not cover for the period
-EFFECTS = (PROHIBITS, GAP, WAIVED, EXCEPTED, CONDITION)
+NOT_IN_FORCE = "not_in_force"  # the statute was not yet in force for the check's period: says why, never blocks
+EFFECTS = (PROHIBITS, GAP, WAIVED, EXCEPTED, CONDITION, NOT_IN_FORCE)
 VERDICT_LABELS = {
     PROHIBITED: "Prohibited",
     NOT_ASSESSED: "Not assessed — the data does not cover a restriction that could apply",
@@ -50,6 +55,7 @@ CODE_UNIT_NOT_CLEARED = "RST-091"  # a named unit has no current approved vettin
 CODE_UNIT_FINDING = "RST-092"  # credible information about a named unit (prohibits)
 CODE_NOT_ASSESSED = "RST-093"  # the data does not cover the restriction for the check's period
 CODE_ASSESSED_APPLIES = "RST-094"  # an analyst's recorded assessment says the restriction applies
+CODE_NOT_IN_FORCE = "RST-095"  # the restriction's statute was not in force for the check's period
 
 RECIPIENTS = ("government", "units", "non_government")
 PURPOSES = (
@@ -97,10 +103,22 @@ class RestrictionRule:
     has_waiver: bool
     duration: str = "open_ended"
     periods: tuple[CoveragePeriod, ...] = ()
+    in_force_from: dt.date | None = None  # first day the statute was in force (catalog), if recorded
+    in_force_citation: str = ""
 
     @property
     def fy_scoped(self) -> bool:
         return self.duration in ("fy_scoped", "per_act")
+
+    def in_force_on(self, fiscal_year: int, on_date: dt.date) -> bool:
+        """False only when the statute was not yet in force for the check's period: an FY-scoped restriction for a
+        fiscal year that ended (30 September) before the statute's first day, a dated one on a day before it. The one
+        place the catalog's enactment date is read (the engine and the coverage matrix both ask here)."""
+        if self.in_force_from is None:
+            return True
+        if self.fy_scoped:
+            return dt.date(fiscal_year, 9, 30) >= self.in_force_from
+        return on_date >= self.in_force_from
 
     def coverage_on(self, fiscal_year: int, on_date: dt.date) -> tuple[str, tuple[CoveragePeriod, ...]]:
         """'complete', 'partial' or 'missing' for the check's period, with the periods that say so."""
@@ -526,6 +544,9 @@ def evaluate(snapshot: Snapshot, query: Query, *, evaluated_at: dt.datetime) -> 
     for rule, how in snapshot.rules_reaching(program, query.recipient):
         if rule.id in answered:
             continue
+        if not rule.in_force_on(query.fiscal_year, query.on_date):
+            findings.append(_not_in_force_finding(snapshot, query, rule, how))
+            continue
         status, periods = rule.coverage_on(query.fiscal_year, query.on_date)
         if status == "complete":
             continue
@@ -550,6 +571,29 @@ def evaluate(snapshot: Snapshot, query: Query, *, evaluated_at: dt.datetime) -> 
 
 def _period_asked(rule: RestrictionRule, query: Query) -> str:
     return f"FY{query.fiscal_year}" if rule.fy_scoped else f"{query.on_date}"
+
+
+def _not_in_force_finding(snapshot: Snapshot, query: Query, rule: RestrictionRule, how: str) -> Finding:
+    """The statute was not yet in force for the period asked: a finding that says so (with the first day in force and
+    the enacted text), so the answer is explained rather than silent, and that never blocks (verdict_of ignores it)."""
+    name = snapshot.countries.get(query.country, query.country)
+    asked = _period_asked(rule, query)
+    first = rule.in_force_from.isoformat() if rule.in_force_from else ""
+    when = f"FY{query.fiscal_year} ended on {query.fiscal_year}-09-30" if rule.fy_scoped else f"{query.on_date} is"
+    when += ", before that day"
+    return Finding(
+        code=CODE_NOT_IN_FORCE,
+        restriction=rule.short_name,
+        restriction_key=rule.key,
+        citation=rule.citation,
+        effect=NOT_IN_FORCE,
+        explanation=(
+            f"{rule.short_name} ({rule.citation}) was not in force for {asked}: the statute is in force from {first} "
+            f"({rule.in_force_citation}), and {when}. It does not restrict assistance to {name} for {asked}."
+        ),
+        designation={"period_asked": asked, "in_force_from": first, "in_force_citation": rule.in_force_citation},
+        source=rule.in_force_citation or rule.source,
+    )
 
 
 def _gap_finding(

@@ -147,6 +147,7 @@ def load_catalog(summary: Summary, path: Path) -> dict[str, Restriction]:
                 problems=[f"entry {index}: unknown program {c}" for c in unknown],
             )
         values = {k: entry[k] for k in RESTRICTION_FIELDS}
+        values |= _in_force(path, index, entry)
         _check_lengths(Restriction, entry["key"], values)
         obj = Restriction.objects.filter(key=entry["key"]).first()
         if obj is None:
@@ -166,6 +167,24 @@ def load_catalog(summary: Summary, path: Path) -> dict[str, Restriction]:
                 obj.authorities.set([authorities[c] for c in entry["authorities"]])
         result[obj.key] = obj
     return result
+
+
+def _in_force(path: Path, index: int, entry: dict[str, Any]) -> dict[str, Any]:
+    """The statute's first day in force and its enacted citation (optional; both or neither)."""
+    day, citation = entry.get("in_force_from") or "", entry.get("in_force_citation") or ""
+    if bool(day) != bool(citation):
+        raise ImportRejected(
+            f"{path.name} entry {index} ({entry['key']}): give in_force_from together with in_force_citation",
+            problems=[f"entry {index}: in_force_from without its citation, or the reverse"],
+        )
+    try:
+        first = dt.date.fromisoformat(day) if day else None
+    except ValueError:
+        raise ImportRejected(
+            f"{path.name} entry {index} ({entry['key']}): in_force_from {day!r} is not a YYYY-MM-DD date",
+            problems=[f"entry {index} in_force_from: {day!r} is not a date"],
+        ) from None
+    return {"in_force_from": first, "in_force_citation": citation}
 
 
 def _lookup(

@@ -92,6 +92,17 @@ class Restriction(models.Model):
     confidence = models.CharField(max_length=1, choices=Confidence.choices, default=Confidence.VERIFIED)
     source = models.CharField(max_length=400)
     notes = models.TextField(blank=True)
+    in_force_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "first day the statute was in force (enactment or its stated effective date); before it, a check finds the "
+            "restriction not in force (RST-095), never a gap. Empty: not recorded, coverage rows decide"
+        ),
+    )
+    in_force_citation = models.CharField(
+        max_length=300, blank=True, help_text="the enacted text that gives in_force_from, e.g. 'P.L. 106-386, 114 Stat. 1464'"
+    )
     order = models.PositiveSmallIntegerField(default=100)
     is_active = models.BooleanField(default=True)
     locally_edited = models.BooleanField(default=False, help_text="edited in the product; the seed loader leaves it as edited")

@@ -53,8 +53,10 @@ class FindingOut(Schema):
     restriction: str
     restriction_key: str
     citation: str
-    effect: Literal["prohibits", "not_assessed", "waived", "excepted", "condition"] = Field(
-        ..., description="not_assessed: the product's data does not cover this restriction for the check's period"
+    effect: Literal["prohibits", "not_assessed", "waived", "excepted", "condition", "not_in_force"] = Field(
+        ...,
+        description="not_assessed: the product's data does not cover this restriction for the check's period; "
+        "not_in_force (RST-095): the statute was not yet in force for the period (never blocks)",
     )
     designation: dict[str, Any] | None
     waiver: dict[str, Any] | None
@@ -114,7 +116,7 @@ class AssessmentOut(Schema):
 
 class CoverageCellOut(Schema):
     fiscal_year: int
-    status: Literal["covered", "partial", "missing"]
+    status: Literal["covered", "partial", "missing", "not_in_force"]
     sources: list[str]
 
 

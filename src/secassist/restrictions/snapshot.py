@@ -124,6 +124,8 @@ def _rules() -> dict[int, RestrictionRule]:
             has_waiver=r.has_waiver,
             duration=r.duration,
             periods=periods.get(r.pk, ()),
+            in_force_from=r.in_force_from,
+            in_force_citation=r.in_force_citation,
         )
     return rules
 
