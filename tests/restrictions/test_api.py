@@ -176,3 +176,17 @@ def test_a_unit_update_through_the_api_cannot_move_it_to_another_country(restric
     body = {"country": "KEN", "name": "Unit B", "force_type": "police", "vetting_status": "approved", "vetted_on": "2025-01-01"}
     response = client.put(f"/api/v1/restrictions/units/{unit['id']}", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 200 and response.json()["vetting_status"] == "approved"
+
+
+def test_a_read_only_token_may_still_post_a_check(restrictions_data, fill_gaps, viewer):
+    """A check is a question, not a change: a read-scoped token asks it (ADR 0870)."""
+    from django.test import Client
+
+    from secassist.accounts.services import create_token
+
+    fill_gaps("SOM", 2025, "2025-03-01")
+    _, key = create_token(acting_user=viewer, user=viewer, scope="read")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = post(client, URL, {"country": "SOM", "program": "IMET", "fiscal_year": 2025, "on_date": "2025-03-01"})
+    assert response.status_code == 200, response.content
+    assert response.json()["verdict"] == "allowed_under_waiver"

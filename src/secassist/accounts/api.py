@@ -22,6 +22,7 @@ class TokenOut(Schema):
     id: int
     prefix: str
     name: str
+    scope: str
     created_at: dt.datetime
     expires_at: dt.datetime | None
     last_used_at: dt.datetime | None
@@ -33,6 +34,7 @@ def _token(t: ApiToken) -> dict[str, Any]:
         "id": t.pk,
         "prefix": t.prefix,
         "name": t.name,
+        "scope": t.scope,
         "created_at": t.created_at,
         "expires_at": t.expires_at,
         "last_used_at": t.last_used_at,

@@ -13,16 +13,22 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from secassist.core.errors import AccessDenied
+from secassist.core.middleware import forbid_writes
 
-from .services import needs_second_factor, user_for_token
+from .services import needs_second_factor, token_for_key
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_for_key(token)
+        if found is None:
+            return None
+        if found.scope == "read":
+            # Checked where every write passes (audit.record), not by HTTP method: a read token may
+            # still POST a restrictions check, which changes nothing (ADR 0870).
+            forbid_writes(f"token {found.prefix}… is read-only: it may look and check but not change anything")
+        request.user = found.user
+        return found.user
 
 
 class VerifiedSession(SessionAuth):

@@ -25,6 +25,11 @@ class User(AbstractUser):
         return Role(self.role).label
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only: looks and checks, changes nothing"
+    WRITE = "write", "Read and write, as its owner's role allows"
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
 
@@ -38,6 +43,9 @@ class ApiToken(models.Model):
     # Set by the service on every new token (90 days by default); filled for older tokens by
     # migration 0003. A token is refused from this instant on.
     expires_at = models.DateTimeField(null=True, blank=True)
+    # What the token may do: "read" never changes anything (every write is refused, ADR 0870),
+    # "write" acts with its owner's role. Tokens from before scopes existed keep "write".
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.WRITE)
 
     class Meta:
         ordering = ["-created_at"]

@@ -17,7 +17,7 @@ from secassist.core import clock
 from secassist.core.errors import AccessDenied, InvalidInput, NotFound
 from secassist.reference.models import Office
 
-from .models import ApiToken, SingleSignOnIdentity, User
+from .models import ApiToken, SingleSignOnIdentity, TokenScope, User
 from .roles import Role
 
 TOKEN_PREFIX = "sa_"  # noqa: S105 — a prefix, not a secret
@@ -199,8 +199,17 @@ def token_lifetime(days: Any = None) -> dt.timedelta:
 
 
 @transaction.atomic
-def create_token(*, acting_user: Any, user: User, name: str = "", days: Any = None) -> tuple[ApiToken, str]:
+def token_scope(value: Any) -> str:
+    """The scope asked for, or InvalidInput naming the allowed ones (default: write)."""
+    scope = "write" if value in (None, "") else str(value).strip().lower()
+    if scope not in TokenScope.values:
+        raise InvalidInput(f"unknown token scope {value!r}; allowed: {', '.join(TokenScope.values)}", field="scope")
+    return scope
+
+
+def create_token(*, acting_user: Any, user: User, name: str = "", days: Any = None, scope: Any = None) -> tuple[ApiToken, str]:
     lifetime = token_lifetime(days)
+    scope = token_scope(scope)
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     token = ApiToken.objects.create(
@@ -210,12 +219,13 @@ def create_token(*, acting_user: Any, user: User, name: str = "", days: Any = No
         key_hash=ApiToken.hash_key(key),
         created_at=now,
         expires_at=now + lifetime,
+        scope=scope,
     )
     record(
         actor=acting_user,
         action="token.create",
         obj=token,
-        after={"user": user.username, "name": name, "prefix": token.prefix, "expires_at": token.expires_at},
+        after={"user": user.username, "name": name, "prefix": token.prefix, "expires_at": token.expires_at, "scope": scope},
     )
     return token, key
 
@@ -256,6 +266,12 @@ def needs_second_factor(user: Any) -> bool:
 
 
 def user_for_token(key: str) -> User | None:
+    token = token_for_key(key)
+    return token.user if token is not None else None
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The live token with this secret (its user loaded), or None: unknown, revoked, expired or inactive."""
     if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True).first()
@@ -266,4 +282,4 @@ def user_for_token(key: str) -> User | None:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # bookkeeping, not a domain write
-    return token.user
+    return token

@@ -130,6 +130,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
                 name=request.POST.get("name", "")[:100],
                 days=request.POST.get("days") or None,
+                scope=request.POST.get("scope") or None,
             )
         elif action == "revoke-token":
             token = services.own_token(request.user, request.POST.get("token", ""))

@@ -10,7 +10,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from secassist.core import clock, fastsql
-from secassist.core.middleware import current_request_id
+from secassist.core.errors import AccessDenied
+from secassist.core.middleware import current_request_id, writes_forbidden
 
 from . import statecache
 from .models import AuditChainHead, AuditEvent
@@ -98,6 +99,8 @@ def record(
     """Append one event to the chain. Must run inside the transaction of the change it records."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the writing transaction")
+    if why := writes_forbidden():
+        raise AccessDenied(why, code="token_scope")  # the transaction it runs in rolls the change back
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or str(obj.pk)
