@@ -23,6 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
 os.environ.setdefault("SECASSIST_VAR_DIR", tempfile.mkdtemp(prefix="budget-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secassist.settings")
 os.environ.setdefault("SECASSIST_SQLITE_PATH", str(Path(os.environ["SECASSIST_VAR_DIR"]) / "bench.sqlite3"))
@@ -37,6 +38,8 @@ from secassist.budget import importers, services  # noqa: E402
 from secassist.budget.models import Allocation, HistoryImport, LedgerEntry  # noqa: E402
 from secassist.core.registry import registry  # noqa: E402
 
+from bench._lines import lines_need_no_notification_approval  # noqa: E402
+
 CYCLE = ("apportion", "obligate", "commit", "disburse")
 
 
@@ -46,6 +49,7 @@ def setup_db() -> object:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_reference", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"role": "sa_analyst"})
+    lines_need_no_notification_approval()
     # Benchmark the funds rules themselves: other apps' cross-app services are out of scope here.
     for name in ("restrictions.check", "congress.obligation_gate"):
         registry.services.pop(name, None)

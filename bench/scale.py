@@ -53,6 +53,8 @@ from django.db import connection  # noqa: E402
 from secassist.core import bulk  # noqa: E402
 from secassist.core.registry import registry  # noqa: E402
 
+from bench._lines import lines_need_no_notification_approval  # noqa: E402
+
 PASSWORD = "bench-password-1234"
 ACCOUNTS = ("FMF", "IMET", "PKO")
 FIGURES: list[dict[str, Any]] = []
@@ -89,6 +91,7 @@ def setup_db() -> Any:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     user = get_user_model().objects.create_user(username="bench", password=PASSWORD, role="sa_analyst")
+    lines_need_no_notification_approval()
     return user
 
 

@@ -61,7 +61,7 @@ def test_history_obligations_without_data_says_so(api_as, viewer):
     assert any("not been imported" in c for c in body["caveats"])
 
 
-def test_the_ledger_api_from_appropriation_to_refusal(api_as, sa_analyst, viewer):
+def test_the_ledger_api_from_appropriation_to_refusal(api_as, sa_analyst, viewer, budget_reviewer):
     api = api_as(sa_analyst)
     resp = api.post(
         "/api/v1/funds/appropriations",
@@ -92,6 +92,13 @@ def test_the_ledger_api_from_appropriation_to_refusal(api_as, sa_analyst, viewer
     assert resp.status_code == 201, resp.content
     line = resp.json()
     assert (line["allocated"], line["status"], line["iso3"]) == ("600000.00", "planned", "JOR")
+    # "Needs no notification" at creation waits for a second person, as it does later.
+    assert line["notification_required"] is True
+    assert [p["act"] for p in line["pending_approvals"]] == ["budget.notification_not_required"]
+    approved = api_as(budget_reviewer).post(
+        f"/api/v1/approvals/{line['pending_approvals'][0]['id']}/approve", {"comment": ""}, content_type="application/json"
+    )
+    assert approved.status_code == 200, approved.content
     refusal = api.post(
         "/api/v1/funds/postings",
         {"allocation_id": line["id"], "entry_type": "apportion", "amount": "1.00"},

@@ -147,7 +147,9 @@ def test_bud_005_nothing_after_cancellation(build, frozen_today):
     assert Balance.objects.get(appropriation=imet, allocation__isnull=True).cancelled == D("1000.00")
 
 
-def test_bud_006_without_the_congress_module_no_obligation_passes_on_a_line_needing_a_cn(build, isolated_services):
+def test_bud_006_without_the_congress_module_no_obligation_passes_on_a_line_needing_a_cn(
+    build, isolated_services, budget_reviewer
+):
     """Unknown is never a yes: with no notification module nothing can confirm a cleared CN."""
     del isolated_services["congress.obligation_gate"]
     appr = build.appropriation(amount="1000.00")
@@ -155,6 +157,9 @@ def test_bud_006_without_the_congress_module_no_obligation_passes_on_a_line_need
     err = refused("BUD-006", build.post, lbn, "apportion", "10.00")
     assert err.details["notification_required"] is True
     free = build.line(appr, "JOR", "100.00", cleared=False, notification_required=False)
+    refused("BUD-006", build.post, free, "apportion", "10.00")  # "needs none" waits for a second person
+    approvals.approve(acting_user=budget_reviewer, request=approvals.pending_for(free, services.NOT_REQUIRED_ACT))
+    free.refresh_from_db()
     build.post(free, "apportion", "10.00")
 
 
@@ -431,3 +436,26 @@ def test_the_registry_has_the_budget_contributions():
     } <= set(registry.exporters)
     assert any(s.order == 100 for s in registry.demo_steps)
     assert any(s.name == "Title 22 funds" for s in registry.country_sections)
+
+
+def test_a_line_opened_as_needing_no_notification_waits_for_a_second_person(build, sa_analyst, budget_reviewer, admin_user):
+    """Opening a line as "needs no notification" is the same act as marking it so later: a second
+    person confirms it before obligations skip the CN gate; until then the line needs a CN."""
+    appr = build.appropriation(amount="1000.00")
+    line = build.line(appr, "JOR", "100.00", notification_required=False)
+    assert line.notification_required is True
+    request = approvals.pending_for(line, services.NOT_REQUIRED_ACT)
+    assert request is not None and request.proposed_by == sa_analyst
+    assert request.reason == "marked at creation as needing no congressional notification"
+    with pytest.raises(Exception) as own:
+        approvals.approve(acting_user=sa_analyst, request=request)
+    assert getattr(own.value, "code", "") == "APR-001"  # never by the maker
+    approvals.approve(acting_user=budget_reviewer, request=request)
+    line.refresh_from_db()
+    assert line.notification_required is False
+    # With the office's policy off, the line is opened so at once, and nothing waits.
+    approvals.set_policy(
+        acting_user=admin_user, act=services.NOT_REQUIRED_ACT, requires_approval=False, approver_roles=[], reason="test"
+    )
+    direct = build.line(appr, "LBN", "0", notification_required=False)
+    assert direct.notification_required is False and approvals.pending_for(direct) is None

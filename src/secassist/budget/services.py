@@ -333,12 +333,15 @@ def create_allocation(
             "allocate more to that line",
             field="recipient",
         )
+    # "Needs no notification" opens the way for money: at creation as later (set_notification), it
+    # waits for a second person; until then the line needs one.
+    waiving = not notification_required and approvals.needs_approval(NOT_REQUIRED_ACT)
     allocation = Allocation.objects.create(
         appropriation=appropriation,
         account_id=appropriation.account_id,
         recipient_kind=recipient_kind,
         purpose=purpose,
-        notification_required=bool(notification_required),
+        notification_required=bool(notification_required) or waiving,
         created_at=clock.now(),
         **who,
     )
@@ -366,10 +369,24 @@ def create_allocation(
             reason=reason or "initial allocation",
             earmark_override=earmark_override,
         )
+    if waiving:
+        _propose_not_required(acting_user, allocation, reason or "marked at creation as needing no congressional notification")
     return allocation
 
 
 NOT_REQUIRED_ACT = "budget.notification_not_required"
+
+
+def _propose_not_required(acting_user: Any, allocation: Allocation, reason: str) -> Any:
+    return approvals.propose(
+        acting_user=acting_user,
+        act=NOT_REQUIRED_ACT,
+        subject=allocation,
+        summary=f"record that {allocation} needs no congressional notification (its obligations pass the CN gate)",
+        reason=reason,
+        payload={"notification_required": False},
+        subject_url=f"/funds/allocations/{allocation.pk}/",
+    )
 
 
 @transaction.atomic
@@ -382,15 +399,7 @@ def set_notification(*, acting_user: Any, allocation: Allocation, required: bool
     require(acting_user, "budget.edit")
     reason = _text(reason, "reason", max_length=2000)
     if not required and allocation.notification_required and approvals.needs_approval(NOT_REQUIRED_ACT):
-        return approvals.propose(
-            acting_user=acting_user,
-            act=NOT_REQUIRED_ACT,
-            subject=allocation,
-            summary=f"record that {allocation} needs no congressional notification (its obligations pass the CN gate)",
-            reason=reason,
-            payload={"notification_required": False},
-            subject_url=f"/funds/allocations/{allocation.pk}/",
-        )
+        return _propose_not_required(acting_user, allocation, reason)
     return _write_notification_required(acting_user, allocation, required, reason)
 
 
