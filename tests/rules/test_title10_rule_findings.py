@@ -60,7 +60,9 @@ ASSURANCE_CASES = [
     pytest.param(
         "training",
         [],
-        finding("T10-A01", "warning", "no FAA §505 assurance on record covering training", FAA505, **_data("training", "faa505", [])),
+        finding(
+            "T10-A01", "warning", "no FAA §505 assurance on record covering training", FAA505, **_data("training", "faa505", [])
+        ),
         id="none-on-record",
     ),
     pytest.param(
