@@ -35,20 +35,29 @@ class ClockSpec:
     emergency_days_after: int | None = None
 
 
+def _unknown_basis(basis: str) -> InvalidInput:
+    return InvalidInput(
+        f"day basis must be {CALENDAR} or {BUSINESS}", field="day_basis", value=basis, allowed=[CALENDAR, BUSINESS]
+    )
+
+
 def add_days(start: dt.date, days: int, basis: str = CALENDAR) -> dt.date:
     if basis == BUSINESS:
         return add_business_days(start, days)
     if basis != CALENDAR:
-        raise InvalidInput(
-            f"day basis must be {CALENDAR} or {BUSINESS}", field="day_basis", value=basis, allowed=[CALENDAR, BUSINESS]
-        )
+        raise _unknown_basis(basis)
     return total_add_days(start, days)
 
 
 def subtract_days(end: dt.date, days: int, basis: str = CALENDAR) -> dt.date:
-    """The latest date that is `days` days before `end` (business days counted backwards)."""
+    """The latest date that is `days` days before `end` (business days counted backwards).
+
+    A basis other than calendar or business days is refused, as `add_days` refuses it: one rule
+    must not count business days backwards from the action and refuse to count forwards."""
     if basis == CALENDAR:
         return total_add_days(end, -days)
+    if basis != BUSINESS:
+        raise _unknown_basis(basis)
     from secassist.core.calendar import is_business_day
 
     day, remaining = end, days
@@ -139,10 +148,14 @@ def occurrences(spec: ClockSpec, start: dt.date, end: dt.date) -> list[dt.date]:
             if start <= day <= end:
                 dates.append(day)
     elif spec.kind == "fy_relative":
-        # A window at the ends of the date domain reaches fiscal years the product does not have
+        # FY F's date is its anchor (1 October or 30 September, a day of FY F) moved by offset_days,
+        # so the fiscal years whose date can fall in the window are those of the window moved back
+        # by the offset, however many years the offset spans (looking one fiscal year either side
+        # of the window missed a rule due, say, two years after the end of the fiscal year). A
+        # window at the ends of the date domain reaches fiscal years the product does not have
         # (before MIN_FY, after MAX_FY): those have no occurrence rather than raising.
-        first = max(MIN_FY, _fy_number(start) - 1)
-        last = min(MAX_FY, _fy_number(end) + 1)
+        first = max(MIN_FY, _fy_number(total_add_days(start, -spec.offset_days)))
+        last = min(MAX_FY, _fy_number(total_add_days(end, -spec.offset_days)))
         for fy in range(first, last + 1):
             day = fy_relative(spec, fy)
             if start <= day <= end:
