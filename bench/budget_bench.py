@@ -34,11 +34,10 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from bench._lines import lines_need_no_notification_approval  # noqa: E402
 from secassist.budget import importers, services  # noqa: E402
 from secassist.budget.models import Allocation, HistoryImport, LedgerEntry  # noqa: E402
 from secassist.core.registry import registry  # noqa: E402
-
-from bench._lines import lines_need_no_notification_approval  # noqa: E402
 
 CYCLE = ("apportion", "obligate", "commit", "disburse")
 

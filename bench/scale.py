@@ -50,10 +50,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench._lines import lines_need_no_notification_approval  # noqa: E402
 from secassist.core import bulk  # noqa: E402
 from secassist.core.registry import registry  # noqa: E402
-
-from bench._lines import lines_need_no_notification_approval  # noqa: E402
 
 PASSWORD = "bench-password-1234"
 ACCOUNTS = ("FMF", "IMET", "PKO")
