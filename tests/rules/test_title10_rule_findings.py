@@ -324,7 +324,7 @@ def _proposal(**over: Any) -> SimpleNamespace:
         "sustainment_justification": "Transition to the Kenya Navy in FY2033",
         "construction_details": "Mombasa pier, DD 1391 attached",
         "cert_human_rights": True,
-        "cert_institutional_capacity": False,
+        "cert_institutional_capacity": True,
         **{name: f"{name} text" for name in rules.S333E_TEXT_FIELDS},
     }
     values.update(over)
@@ -355,7 +355,7 @@ def test_facts_of_reads_every_field_of_the_proposal_and_todays_fiscal_year(now, 
         sustainment_justification="Transition to the Kenya Navy in FY2033",
         construction_details="Mombasa pier, DD 1391 attached",
         cert_human_rights=True,
-        cert_institutional_capacity=False,
+        cert_institutional_capacity=True,
         texts={name: f"{name} text" for name in rules.S333E_TEXT_FIELDS},
         current_fiscal_year=current_fy,
     )
@@ -369,6 +369,7 @@ def test_facts_of_a_proposal_without_purposes_elements_or_units(purposes):
         elements=SimpleNamespace(all=list),
         units=SimpleNamespace(all=list),
         cert_human_rights=False,
+        cert_institutional_capacity=False,
         legal_questions="",
     )
     with time_machine.travel(dt.datetime(2026, 11, 2, 12, tzinfo=dt.UTC), tick=False):
@@ -384,5 +385,5 @@ def test_facts_of_feeds_the_fiscal_year_rule_at_the_turn_of_the_year():
         before = [f.code for f in rules.record_findings(rules.facts_of(proposal))]
     with time_machine.travel(dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC), tick=False):
         after = [f.code for f in rules.record_findings(rules.facts_of(proposal))]
-    assert before == ["T10-003", "T10-007"]
-    assert after == ["T10-003"]
+    assert before == ["T10-007"]
+    assert after == []
