@@ -80,7 +80,7 @@ def test_a_cn_waiting_period_ends_n_calendar_days_after_transmittal(code, days, 
     ("enacted", "due"),
     [
         (D(2024, 3, 22), D(2024, 4, 21)),  # the day before the FY2024 act
-        (D(2024, 3, 23), D(2024, 4, 22)),  # Consolidated Appropriations Act, 2024 (P.L. 118-47)
+        (D(2024, 3, 23), D(2024, 4, 22)),  # Further Consolidated Appropriations Act, 2024 (P.L. 118-47, SFOPS in division F)
         (D(2024, 3, 24), D(2024, 4, 23)),
         (D(2028, 1, 30), D(2028, 2, 29)),  # a leap year: due on 29 February
         (D(2027, 1, 30), D(2027, 3, 1)),  # a common year: 1 March
