@@ -115,7 +115,16 @@ CASES = [
     ("cspa", "GBR", "FMF", 2012, D(2012, 3, 1), NONE, "2011 CSPA list of six governments: the UK is not on it"),
     ("cspa", "LBY", "FMF", 2013, D(2013, 3, 1), "waived", "waiver memorandum of 2012-09-28 (Foreign Policy, The Cable)"),
     ("cspa", "MMR", "IMET", 2013, D(2013, 3, 1), "prohibits", "2012 CSPA list (HRW names Burma); not waived"),
-    ("cspa", "SOM", "FMF", 2013, D(2013, 3, 1), GAP, "2012 list of seven: two governments not named in the sources read"),
+    (
+        "cspa",
+        "SOM",
+        "FMF",
+        2013,
+        D(2013, 3, 1),
+        GAP,
+        "78 FR 72789: Somalia's FY2013 waiver decision delegated; its outcome not read",
+    ),
+    ("cspa", "GAB", "FMF", 2013, D(2013, 3, 1), GAP, "2012 list of seven: one government still not named in the sources read"),
     (
         "cspa",
         "RWA",
@@ -203,6 +212,8 @@ CASES = [
         "the nine unwaived governments of the 2023 CSPA list are not named in any source read",
     ),
     ("cspa", "EGY", "FMF", 2024, D(2024, 3, 1), "waived", "FY2024 CSPA determination of 2023-09-15: Egypt in full"),
+    ("cspa", "VEN", "FMF", 2026, D(2026, 3, 1), GAP, "the CSPA list of the 2025 TIP Report (released 2025-09-29) was not found"),
+    ("cspa", "SOM", "IMET", 2018, D(2018, 3, 1), GAP, "2017 list; FY2018 determination of 2017-09-30 (Stimson), text not read"),
     # ---- drug majors (FAA §490 / FRAA §706)
     ("drug-majors-490", "MMR", "FMF", 2007, D(2007, 3, 1), "prohibits", "PD 2006-24: Burma failed demonstrably, no waiver"),
     (
