@@ -16,6 +16,13 @@ GAP = "not_assessed"
 
 # (restriction, country, program, fiscal year, date, expected effect of that restriction's finding, source)
 CASES = [
+    # ---- before the statute (ADR 0621): not in force, never a gap
+    ("cspa", "TWN", "FMF", 1968, D(1968, 3, 1), "not_in_force", "CSPA in force from 2009-06-21 (P.L. 110-457 title IV)"),
+    ("tvpa-tier3", "TWN", "IMET", 1968, D(1968, 3, 1), "not_in_force", "TVPA enacted 2000-10-28 (P.L. 106-386)"),
+    ("cspa", "YEM", "FMF", 2008, D(2008, 9, 30), "not_in_force", "FY2008 ended before the CSPA took effect (2009-06-21)"),
+    ("cspa", "YEM", "FMF", 2009, D(2008, 10, 1), NONE, "FY2009: CSPA in force from 2009-06-21; no list until June 2010"),
+    ("tvpa-tier3", "MMR", "FMF", 2000, D(2000, 9, 30), "not_in_force", "FY2000 ended before the TVPA's enactment"),
+    ("tvpa-tier3", "MMR", "FMF", 2001, D(2000, 10, 1), NONE, "FY2001: TVPA enacted 2000-10-28; withholding first applied FY2004"),
     # ---- TVPA §110(d), 2000s
     (
         "tvpa-tier3",
