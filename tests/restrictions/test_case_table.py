@@ -111,8 +111,8 @@ CASES = [
     ("tvpa-tier3", "IRN", "IMET", 2025, D(2025, 3, 1), "prohibits", "PD 2024-14 §110(d)(1)(A)(i): Burma and Iran"),
     ("tvpa-tier3", "CUB", "FMF", 2025, D(2025, 3, 1), "prohibits", "PD 2024-14 §110(d)(1)(A)(ii)"),
     ("tvpa-tier3", "RUS", "IMET", 2026, D(2026, 3, 1), GAP, "Tier 3 in the 2025 TIP Report (Factbook); PD 2026-02 not read"),
-    ("tvpa-tier3", "VEN", "FMF", 2026, D(2026, 3, 1), "prohibits", "PD 2026-02 §110(d)(1)(A)(i), AI-generated summary only [U]"),
-    ("tvpa-tier3", "TCD", "IMET", 2026, D(2026, 3, 1), "prohibits", "PD 2026-02 §110(d)(1)(A)(i), AI-generated summary only [U]"),
+    ("tvpa-tier3", "VEN", "FMF", 2026, D(2026, 3, 1), GAP, "PD 2026-02 read only in an AI-generated summary: unresolved"),
+    ("tvpa-tier3", "TCD", "IMET", 2026, D(2026, 3, 1), GAP, "PD 2026-02 read only in an AI-generated summary: unresolved"),
     ("tvpa-tier3", "GBR", "FMF", 2026, D(2026, 3, 1), NONE, "2025 TIP Report Tier 3 (20 governments): the UK is not on it"),
     # ---- CSPA, 2010s
     ("cspa", "TCD", "FMF", 2011, D(2011, 3, 1), "waived", "PD 2011-4: waiver for Chad, DRC, Sudan, Yemen"),
@@ -757,12 +757,13 @@ def test_an_expired_leahy_unit_under_a_cspa_waiver_keeps_re_vetting_in_the_answe
     assert any("vet" in c["text"] for c in body["conditions"] if c["code"] == "RST-091")
 
 
-def test_a_bar_read_only_in_an_ai_generated_summary_is_marked_unconfirmed(check):
-    """PD 2026-02 (TVPA, FY2026) was read only in an AI-generated summary: the five governments it names as withheld
-    prohibit (erring toward a refusal), and the answer says the record is unconfirmed."""
+def test_a_bar_read_only_in_an_ai_generated_summary_is_not_assessed(check):
+    """PD 2026-02 (TVPA, FY2026) was read only in an AI-generated summary, which is not a source of record: the five
+    governments it names as withheld are unresolved, so the check says not assessed (never allowed, never a refusal
+    resting on a machine's summary) and names what would settle it."""
     result = check(country="VEN", program="FMF", fiscal_year=2026, on_date=D(2026, 3, 1))
-    (finding,) = [f for f in result.findings if f.restriction_key == "tvpa-tier3"]
-    assert finding.effect == "prohibits" and result.verdict == "prohibited"
-    assert "UNCONFIRMED" in finding.explanation and finding.designation["confidence"] == "U"
+    assert "tvpa-tier3" in {g.restriction_key for g in result.gaps}
+    assert result.verdict in ("prohibited", "not_assessed")  # Venezuela is barred on other grounds too
+    assert not [f for f in result.findings if f.restriction_key == "tvpa-tier3" and f.effect == "prohibits"]
     other = check(country="RUS", program="IMET", fiscal_year=2026, on_date=D(2026, 3, 1))
     assert "tvpa-tier3" in {g.restriction_key for g in other.gaps}  # the other Tier 3 governments stay unresolved
