@@ -69,3 +69,16 @@ def test_a_complete_schema_file_missing_a_column_is_rejected(tmp_path):
     path.write_text("Country Code,Fiscal Year\nTWN,2019\n")
     with pytest.raises(ImportRejected, match="missing column"):
         importers.import_fa_complete(path)
+
+
+@needs_sample
+def test_title22_funding_accounts_get_their_program_codes(tmp_path):
+    lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    account = '"Department of Defense, Operation and Maintenance, Defense-Wide"'
+    assert account in lines[1]
+    fmf = lines[1].replace(account, "Foreign Military Financing Program")
+    path = tmp_path / "fmf.csv"
+    path.write_text(lines[0] + lines[1] + fmf)
+    importers.import_fa_complete(path)
+    programs = dict(HistoricalAmount.objects.filter(source="fa-complete").values_list("line_no", "program"))
+    assert programs[3] == "FMF" and programs[2].startswith("Department of Defense")

@@ -28,7 +28,7 @@ from secassist.accounts.access import require
 from secassist.audit.services import record
 from secassist.core import bulk, clock
 from secassist.core.errors import ImportRejected
-from secassist.core.money import CENT, DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS
+from secassist.core.money import CENT, MAX_AMOUNT
 from secassist.reference.models import PseudoRegion
 from secassist.reference.resolver import NameResolver
 
@@ -38,7 +38,8 @@ GREENBOOK_FILE = "history/greenbook_military_1946_2019.csv"
 FA_COUNTRY_FILE = "history/us_foreign_aid_country.csv"
 ROUNDING_THRESHOLD = Decimal("10000000")
 MAX_PROBLEMS_SHOWN = 200
-INTEGER_DIGITS = MAX_DIGITS - DECIMAL_PLACES  # an amount's integer part fits the column (≤ MAX_AMOUNT)
+# At most 13 integer digits, as in the ledger import: exact to the cent in SQLite's floats too.
+INTEGER_DIGITS = 13
 YEAR_TEXT = "is not a fiscal year (1946–2100, or 1976tq)"
 AMOUNT_TEXT = "is not a number of dollars"
 
@@ -88,7 +89,7 @@ sha256_of = bulk.sha256_of
 
 
 def _dollars_ok(t: str) -> str:
-    """True when `t` is dollars: an optional leading minus, 1–16 integer digits, optionally a point
+    """True when `t` is dollars: an optional leading minus, 1–13 integer digits, optionally a point
     and at least one decimal (rounded to the cent on loading)."""
     if bulk.is_postgres():
         return (
@@ -158,8 +159,9 @@ class Check:
 class HistoryFile:
     """How one kind of history file is staged, resolved, checked and inserted.
 
-    `cells` maps names to SQL expressions over the staged row `s` and its key row `k`; `checks`
-    run in their order on every row; `insert` gives, per column of HistoricalAmount, its SQL."""
+    `cells` maps names to SQL expressions over the staged row `s` (which carries its key's
+    `country_id` and `pseudo_region_id`); `checks` run in their order on every row; `insert` gives,
+    per column of HistoricalAmount, its SQL; `resolve` turns the distinct key texts into key rows."""
 
     source: str
     required: list[str]
@@ -345,7 +347,7 @@ def _remember(
             "sha256": digest,
             "replaced": removed,
             "digest": totals["digest"],
-            "current_total": str(Decimal(totals["current_cents"]) / 100),
+            "current_total": str(Decimal(totals["current_cents"]).scaleb(-2)),
         },
     )
 
