@@ -54,3 +54,45 @@ def test_a_view_that_declares_no_capability_is_never_offered() -> None:
     sections = [{"title": "T", "items": [{"label": "Undeclared", "url": "/x/", "capability": None}]}]
     admin = type("U", (), {"is_authenticated": True, "is_active": True, "role": Role.ADMIN})()
     assert nav_for(admin, sections) == []
+
+
+# ---------------------------------------------------------------- the frame rendered once (ADR 1005)
+
+
+def test_the_header_links_are_worked_out_once_per_role_not_per_request(db: Any, monkeypatch: Any) -> None:
+    from secassist.web import context_processors
+
+    calls: list[object] = []
+    real = context_processors.nav_for
+    monkeypatch.setattr(context_processors, "nav_for", lambda user, sections: calls.append(user) or real(user, sections))
+    context_processors._nav_of_role.cache_clear()
+    client = client_for(_user("nav-once", Role.SA_ANALYST, "PM/SA"))
+    for _ in range(3):
+        assert client.get("/inbox/").status_code == 200
+    assert len(calls) == 1
+
+
+def test_each_role_is_served_its_own_header_from_the_frame_kept_in_memory(db: Any) -> None:
+    viewer = client_for(_user("nav-frame-viewer", Role.READ_ONLY, None))
+    analyst = client_for(_user("nav-frame-sa", Role.SA_ANALYST, "PM/SA"))
+    for _ in range(2):  # the second round is served from the kept frames
+        seen_by_analyst = analyst.get("/inbox/").content.decode()
+        seen_by_viewer = viewer.get("/inbox/").content.decode()
+        assert ">Budget requests</a>" in seen_by_analyst
+        assert ">Budget requests</a>" not in seen_by_viewer
+        # the account link is rendered per request
+        assert "nav-frame-viewer" in seen_by_viewer and "nav-frame-viewer" not in seen_by_analyst
+
+
+def test_once_renders_a_block_once_per_value_of_what_it_varies_on() -> None:
+    from django.template import Context, Template
+
+    from secassist.core.templatetags import once
+
+    once.forget()
+    t = Template('{% load once %}{% once "test.once" kind %}{{ kind }}:{{ n }}{% endonce %}|{{ n }}')
+    assert t.render(Context({"kind": "a", "n": 1})) == "a:1|1"
+    assert t.render(Context({"kind": "a", "n": 2})) == "a:1|2"  # kept: only `kind` is asked
+    assert t.render(Context({"kind": "b", "n": 3})) == "b:3|3"
+    t2 = Template('{% load once %}{% once "test.once" kind %}<{{ kind }}>{% endonce %}')
+    assert t2.render(Context({"kind": "<c>"})) == "<&lt;c&gt;>"  # escaped as usual

@@ -313,6 +313,12 @@ else:
         }
     }
 
+# Sessions (ADR 1005): with the shared Redis cache, read from the cache and written through to the
+# database (`cached_db`): no session query per request, and a Redis restart or eviction signs no one
+# out. Logout deletes both copies. Without Redis each worker has its own cache, so sessions stay in
+# the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 # Alerts go by e-mail through Django's mail framework: printed on the console unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "secassist@localhost")

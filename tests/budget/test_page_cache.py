@@ -202,3 +202,148 @@ def test_live_computes_afresh_and_leaves_the_cache_alone(build):
     with statecache.live():
         assert statecache.cached("test.live", compute) == 2  # computed afresh
     assert statecache.cached("test.live", compute) == 1  # the cached value untouched
+
+
+# ---------------------------------------------------------------- ADR 1005
+
+
+def test_concurrent_requests_for_a_value_not_yet_cached_compute_it_once(monkeypatch):
+    """After a write every worker misses the same key at once; one computes, the others wait for it."""
+    import threading
+    import time
+
+    monkeypatch.setattr(statecache, "generation", lambda: "a" * 32)  # threads share no test database
+    calls: list[int] = []
+    start = threading.Barrier(8)
+    results: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        time.sleep(0.3)
+        return 42
+
+    def ask() -> None:
+        start.wait()
+        results.append(statecache.cached("test.stampede", compute))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 8
+    assert len(calls) == 1
+
+
+def test_waiters_compute_themselves_when_the_computing_request_fails(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setattr(statecache, "generation", lambda: "b" * 32)
+    started = threading.Event()
+
+    def failing() -> int:
+        started.set()
+        time.sleep(0.2)
+        raise RuntimeError("the first computation fails")
+
+    errors: list[Exception] = []
+
+    def first() -> None:
+        try:
+            statecache.cached("test.stampede-fail", failing)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=first)
+    t.start()
+    started.wait()
+    assert statecache.cached("test.stampede-fail", lambda: 5) == 5  # waited, saw the marker go, computed
+    t.join()
+    assert errors
+
+
+def test_a_sign_in_does_not_make_the_pages_recompute_but_a_write_does(build, client_as, sa_analyst, viewer):
+    """Logins are audited (they move the chain) but change nothing a cached page shows: the pages'
+    generation is the last event that does. The home page's audit count still follows every event."""
+    client = client_as(sa_analyst)
+    build.appropriation("PKO", public_law="P.L. LATE-1", enacted_on=LATE)
+    first = page(client, "/")
+    generation, (_, events) = statecache.generation(), statecache.head()
+    client_as(viewer)  # a sign-in: an audited event
+    assert statecache.head()[1] == events + 1
+    assert statecache.generation() == generation
+    with CaptureQueriesContext(connection) as again:
+        second = page(client, "/")
+    assert len(again.captured_queries) <= 4, [q["sql"][:80] for q in again.captured_queries]  # served from the cache
+    assert audit_events(second) == audit_events(first) + 1
+    build.appropriation("IMET", public_law="P.L. LATE-2", enacted_on=LATE)
+    assert statecache.generation() != generation
+    assert overdue_653a(page(client, "/")) == 2
+
+
+def test_every_sign_in_event_and_only_those_leave_the_generation():
+    assert not any(statecache.changes_pages(a) for a in ("auth.login", "auth.logout", "auth.login_failed", "auth.lockout"))
+    assert statecache.changes_pages("budget.appropriation.create")
+    assert statecache.changes_pages("admin.change")  # a role or an account change does show
+
+
+def test_the_country_360_api_is_cached_until_the_next_write(client_as, sa_analyst, build):
+    client = client_as(sa_analyst)
+    appr = build.appropriation("PKO", public_law="P.L. API-1")
+    url = "/api/v1/countries/JOR/summary"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        first = client.get(url)
+    assert first.status_code == 200
+    assert len(again.captured_queries) <= 5, [q["sql"][:80] for q in again.captured_queries]
+    assert "api purpose seen at once" not in first.content.decode()
+    build.line(appr, "JOR", amount="10.00", purpose="api purpose seen at once")
+    assert "api purpose seen at once" in client.get(url).content.decode()
+
+
+def test_redis_url_keeps_sessions_in_the_cache_written_through_to_the_database():
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "secassist.settings"
+    run = [sys.executable, "-c", f"import django; django.setup(); {code}"]
+    local = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    shared = subprocess.run(
+        run, env={**env, "REDIS_URL": "redis://127.0.0.1:6379/0"}, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert local == "django.contrib.sessions.backends.db"  # per-worker caches would keep a logged-out session alive
+    assert shared == "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_with_sessions_in_redis_a_cached_page_reads_no_session_row_and_logout_ends_the_session(build, sa_analyst, settings):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": f"secassist-test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    try:
+        one = Client()
+        one.force_login(sa_analyst)
+        assert Session.objects.filter(session_key=one.session.session_key).exists()  # written through
+        page(one, "/")
+        with CaptureQueriesContext(connection) as again:
+            page(one, "/")
+        tables = " ".join(q["sql"] for q in again.captured_queries)
+        assert "django_session" not in tables
+        assert len(again.captured_queries) <= 3, [q["sql"][:80] for q in again.captured_queries]
+        key = one.cookies["sessionid"].value
+        other = Client()
+        other.cookies["sessionid"] = key  # the same session from a second browser tab
+        assert other.get("/").status_code == 200
+        one.post("/logout/")
+        assert other.get("/").status_code == 302  # the session ended everywhere: cache and database
+        assert not Session.objects.filter(session_key=key).exists()
+    finally:
+        cache.close()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from .models import Alert
@@ -15,4 +16,10 @@ def alerts_for(user: Any, *, unread_only: bool = False) -> QuerySet[Alert]:
 def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return alerts_for(user, unread_only=True).count()
+    # The header badge asks on every page: fixed SQL, not a queryset compiled each time (ADR 1005).
+    with connection.cursor() as cur:
+        cur.execute(_UNREAD, [user.pk])
+        return int(cur.fetchone()[0])
+
+
+_UNREAD = f"SELECT COUNT(*) FROM {Alert._meta.db_table} WHERE user_id = %s AND in_app AND read_at IS NULL"

@@ -69,6 +69,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     # Maintained by record() under the same lock, so the home page never counts the whole trail.
     event_count = models.BigIntegerField(default=0)
+    # The hash of the last event that changes what pages show (every event but sign-in ones): the
+    # generation of the page caches (ADR 1005), so a login does not make every page recompute.
+    state_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"audit head at #{self.last_event_id}"

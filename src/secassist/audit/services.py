@@ -124,7 +124,10 @@ def record(
     event.hash = digest_of(event, prev_hash)
     fastsql.insert(event, EVENT_COLUMNS)
     with connection.cursor() as cur:
-        cur.execute(_HEAD_MOVE, [event.pk, event.hash])
+        if statecache.changes_pages(action):
+            cur.execute(_HEAD_MOVE_STATE, [event.pk, event.hash, event.hash])
+        else:  # a sign-in event: the pages' generation stays where it was (ADR 1005)
+            cur.execute(_HEAD_MOVE, [event.pk, event.hash])
     statecache.forget()  # the head moved: cached aggregates of the old state are never read again (ADR 1003)
     transaction.on_commit(_anchor_after_commit)
     return event
@@ -150,6 +153,7 @@ _HEAD = AuditChainHead._meta.db_table
 # PostgreSQL; SQLite already holds the write lock); the count moves under the same lock.
 _HEAD_LOCK = f"UPDATE {_HEAD} SET event_count = event_count + 1 WHERE id = 1 RETURNING last_hash"
 _HEAD_MOVE = f"UPDATE {_HEAD} SET last_event_id = %s, last_hash = %s WHERE id = 1"
+_HEAD_MOVE_STATE = f"UPDATE {_HEAD} SET last_event_id = %s, last_hash = %s, state_hash = %s WHERE id = 1"
 
 
 def _lock_head() -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from secassist.audit import statecache
 from secassist.core.money import money_str
 from secassist.reference import selectors as reference
 
@@ -38,11 +39,19 @@ def jsonable(value: Any) -> Any:
     summary="Country 360: funds, title10, history, restrictions, notifications and plans for one country and FY",
 )
 def country_summary(request: HttpRequest, iso3: str, fy: str | None = None) -> dict[str, Any]:
-    country = reference.country(iso3)
+    country = reference.country_cached(iso3)
     if country is None:
         raise Http404(f"No country with code {iso3.upper()}.")
-    data = country360.summary(country, request.user, fiscal_year=views.parse_fy(fy))
-    return jsonable(data)  # type: ignore[no-any-return]
+    user = request.user
+    fiscal_year = views.parse_fy(fy)
+    # Cached like the country page, per person and FY, until the next write (ADR 1003, 1005).
+    return statecache.cached(  # type: ignore[no-any-return]
+        "insights.country360.api",
+        lambda: jsonable(country360.summary(country, user, fiscal_year=fiscal_year)),
+        country.iso3,
+        user.pk,
+        fiscal_year,
+    )
 
 
 def _alerts(alerts: dict[str, Any]) -> dict[str, Any]:
