@@ -1209,6 +1209,116 @@ def test_the_first_leahy_law_covering_the_program_is_the_one_applied():
     assert [f.citation for f in check(snap, recipient="units").findings] == ["10 U.S.C. 362"]
 
 
+# ---- before the statute: not in force (ADR 0621) -------------------------------------------------------------------
+
+FIRST = D(2009, 6, 21)
+
+
+@pytest.mark.parametrize(
+    ("duration", "first", "fy", "on", "in_force"),
+    [
+        # FY-scoped: in force for a fiscal year that had not ended (30 September) before the first day; the date is not read
+        ("fy_scoped", FIRST, 2008, D(2030, 1, 1), False),
+        ("fy_scoped", FIRST, 2009, D(1990, 1, 1), True),
+        ("fy_scoped", D(2009, 9, 30), 2009, ON, True),  # first day = the FY's last day
+        ("fy_scoped", D(2009, 10, 1), 2009, ON, False),  # first day = the next FY's first day
+        ("fy_scoped", D(2009, 10, 1), 2010, ON, True),
+        ("per_act", D(2009, 10, 1), 2009, ON, False),
+        # dated: from the first day; the fiscal year is not read
+        ("open_ended", FIRST, 2030, FIRST - DAY, False),
+        ("open_ended", FIRST, 2000, FIRST, True),
+        ("open_ended", FIRST, 2000, FIRST + DAY, True),
+        # no first day recorded: coverage decides
+        ("fy_scoped", None, 1950, D(1950, 1, 1), True),
+        ("open_ended", None, 1950, D(1950, 1, 1), True),
+    ],
+)
+def test_a_restriction_is_in_force_from_its_statutes_first_day(duration, first, fy, on, in_force):
+    assert rule(duration=duration, in_force_from=first).in_force_on(fy, on) is in_force
+
+
+def test_before_a_fiscal_year_statute_the_check_says_not_in_force_and_never_blocks():
+    r = rule(2, duration="fy_scoped", periods=(), in_force_from=FIRST, in_force_citation="P.L. 110-457, title IV")
+    result = check(snapshot((r,)), fy=2008, on=D(2008, 3, 1))
+    explanation = (
+        "Rule 2 (Act §2) was not in force for FY2008: the statute is in force from 2009-06-21 (P.L. 110-457, title IV), "
+        "and FY2008 ended on 2008-09-30, before that day. It does not restrict assistance to Arcadia for FY2008."
+    )
+    assert findings(result) == [
+        finding(
+            "RST-095",
+            "Rule 2",
+            "rule-2",
+            "Act §2",
+            "not_in_force",
+            explanation,
+            {"period_asked": "FY2008", "in_force_from": "2009-06-21", "in_force_citation": "P.L. 110-457, title IV"},
+            None,
+            "P.L. 110-457, title IV",
+        )
+    ]
+    assert result.verdict == "allowed"
+    assert result.gaps == [] and result.conditions == [] and result.waivers_relied_on == [] and result.prohibiting == []
+    # from the first fiscal year in force, the (missing) coverage answers again
+    assert [f.code for f in check(snapshot((r,)), fy=2009, on=D(2008, 3, 1)).findings] == ["RST-093"]
+
+
+@pytest.mark.parametrize(("on", "codes"), [(FIRST - DAY, ["RST-095"]), (FIRST, ["RST-093"]), (FIRST + DAY, ["RST-093"])])
+def test_before_a_dated_statute_the_check_says_not_in_force_a_day_either_side(on, codes):
+    r = rule(periods=(), in_force_from=FIRST, in_force_citation="P.L. 106-386")
+    result = check(snapshot((r,)), country="ZZZ", on=on)
+    assert [f.code for f in result.findings] == codes
+    if codes == ["RST-095"]:
+        # (it read "2009-06-20 is, before that day" until this test)
+        assert findings(result) == [
+            finding(
+                "RST-095",
+                "Rule 1",
+                "rule-1",
+                "Act §1",
+                "not_in_force",
+                "Rule 1 (Act §1) was not in force for 2009-06-20: the statute is in force from 2009-06-21 (P.L. 106-386), "
+                "and 2009-06-20 is before that day. It does not restrict assistance to ZZZ for 2009-06-20.",
+                {"period_asked": "2009-06-20", "in_force_from": "2009-06-21", "in_force_citation": "P.L. 106-386"},
+                None,
+                "P.L. 106-386",
+            )
+        ]
+        assert result.verdict == "allowed"
+
+
+def test_a_not_in_force_finding_without_an_enacted_citation_cites_the_restrictions_source():
+    # the loader refuses a first day without its citation (ADR 0621); the engine still says where it comes from
+    r = rule(periods=(), in_force_from=FIRST, in_force_citation="")
+    (f,) = check(snapshot((r,)), on=FIRST - DAY).findings
+    assert (f.code, f.source, f.designation) == (
+        "RST-095",
+        "Statute 1",
+        {"period_asked": "2009-06-20", "in_force_from": "2009-06-21", "in_force_citation": ""},
+    )
+
+
+def test_not_in_force_comes_before_coverage_and_assessments_and_every_later_restriction_is_still_judged():
+    early = rule(1, in_force_from=D(2027, 1, 1), in_force_citation="P.L. 1")  # complete coverage, but no statute yet
+    assessed = rule(2, periods=(), in_force_from=D(2027, 1, 1), in_force_citation="P.L. 2")
+    gap = rule(3, periods=())
+    snap = snapshot((early, assessed, gap), assessments=(assessment("applies"),))
+    result = check(snap)
+    assert [(f.code, f.restriction, f.effect) for f in result.findings] == [
+        ("RST-095", "Rule 1", "not_in_force"),
+        ("RST-095", "Rule 2", "not_in_force"),
+        ("RST-093", "Rule 3", "not_assessed"),
+    ]
+    assert result.assessments == []
+    assert result.verdict == "not_assessed"  # a restriction not in force relieves nothing else
+
+
+def test_a_designation_answers_before_the_statutes_first_day_is_asked():
+    r = rule(in_force_from=D(2027, 1, 1), in_force_citation="P.L. 1")
+    result = check(snapshot((r,), (designation(),)))
+    assert [(f.code, f.effect) for f in result.findings] == [("RST-001", "prohibits")]
+
+
 # ---- precedence between verdicts ----------------------------------------------------------------------------------
 
 EFFECT_ORDER = [
@@ -1234,6 +1344,8 @@ def test_the_strongest_finding_decides_the_verdict(effects):
     expected = next((v for e, v in EFFECT_ORDER if e in effects), "allowed")
     assert verdict_of([bare(e) for e in effects]) == expected
     assert verdict_of([bare(e) for e in reversed(effects)]) == expected
+    # a restriction not in force for the period never decides the verdict (ADR 0621)
+    assert verdict_of([bare("not_in_force"), *(bare(e) for e in effects)]) == expected
     if "not_assessed" in effects:
         assert expected not in engine.ALLOWED_VERDICTS
 

@@ -579,8 +579,8 @@ def _not_in_force_finding(snapshot: Snapshot, query: Query, rule: RestrictionRul
     name = snapshot.countries.get(query.country, query.country)
     asked = _period_asked(rule, query)
     first = rule.in_force_from.isoformat() if rule.in_force_from else ""
-    when = f"FY{query.fiscal_year} ended on {query.fiscal_year}-09-30" if rule.fy_scoped else f"{query.on_date} is"
-    when += ", before that day"
+    when = f"FY{query.fiscal_year} ended on {query.fiscal_year}-09-30," if rule.fy_scoped else f"{query.on_date} is"
+    when += " before that day"
     return Finding(
         code=CODE_NOT_IN_FORCE,
         restriction=rule.short_name,
