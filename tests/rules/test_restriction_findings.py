@@ -796,7 +796,7 @@ def test_a_gap_lists_every_complete_period_recorded():
     )
 
 
-def test_a_restriction_with_no_complete_claim_says_none_recorded_and_the_first_thing_to_fill_it():
+def test_a_period_no_claim_covers_asks_for_its_own_list_not_another_periods_to_fill():
     r = rule(
         periods=(
             CoveragePeriod("Old list", "partial", 2010, 2010, None, None, "PD 2010-1", "", ""),
@@ -807,8 +807,8 @@ def test_a_restriction_with_no_complete_claim_says_none_recorded_and_the_first_t
     result = check(snapshot((r,)), country="ZZZ")
     explanation = (
         "Act §1 covers FMF. The product has no Rule 1 data covering 2026-03-15 (complete periods: none recorded): whether it "
-        "restricts assistance to ZZZ cannot be said. To fill: Read PD 2011-1 in full; or record an analyst's assessment of "
-        "Rule 1 for ZZZ FY2026."
+        "restricts assistance to ZZZ cannot be said. To fill: the Rule 1 list for 2026-03-15 from its primary source; or "
+        "record an analyst's assessment of Rule 1 for ZZZ FY2026."
     )
     assert findings(result) == [
         finding(
@@ -818,7 +818,11 @@ def test_a_restriction_with_no_complete_claim_says_none_recorded_and_the_first_t
             "Act §1",
             "not_assessed",
             explanation,
-            {"missing_period": "2026-03-15", "coverage": "missing", "to_fill": "Read PD 2011-1 in full"},
+            {
+                "missing_period": "2026-03-15",
+                "coverage": "missing",
+                "to_fill": "the Rule 1 list for 2026-03-15 from its primary source",
+            },
             None,
             "Statute 1",
         )

@@ -545,7 +545,7 @@ def evaluate(snapshot: Snapshot, query: Query, *, evaluated_at: dt.datetime) -> 
         if rule.id in answered:
             continue
         if not rule.in_force_on(query.fiscal_year, query.on_date):
-            findings.append(_not_in_force_finding(snapshot, query, rule, how))
+            findings.append(_not_in_force_finding(snapshot, query, rule))
             continue
         status, periods = rule.coverage_on(query.fiscal_year, query.on_date)
         if status == "complete":
@@ -573,7 +573,7 @@ def _period_asked(rule: RestrictionRule, query: Query) -> str:
     return f"FY{query.fiscal_year}" if rule.fy_scoped else f"{query.on_date}"
 
 
-def _not_in_force_finding(snapshot: Snapshot, query: Query, rule: RestrictionRule, how: str) -> Finding:
+def _not_in_force_finding(snapshot: Snapshot, query: Query, rule: RestrictionRule) -> Finding:
     """The statute was not yet in force for the period asked: a finding that says so (with the first day in force and
     the enacted text), so the answer is explained rather than silent, and that never blocks (verdict_of ignores it)."""
     name = snapshot.countries.get(query.country, query.country)
@@ -610,7 +610,7 @@ def _gap_finding(
         fill = "; ".join(p.to_fill for p in periods if p.to_fill)
     else:
         said = f"The product has no {rule.short_name} data covering {asked} (complete periods: {known})"
-        fill = next((p.to_fill for p in rule.periods if p.to_fill), "")
+        fill = ""  # another period's "to fill" says how to fill that period, not this one
     fill = fill or f"the {rule.short_name} list for {asked} from its primary source"
     return Finding(
         code=CODE_NOT_ASSESSED,
