@@ -40,11 +40,11 @@ migrations-check: install
 ci-checks: lint typecheck migrations-check
 	$(BIN)/lint-imports
 
-bench: install
-	$(BIN)/python -m bench
+SCALE ?= 1
+bench: install  ## every benchmark in bench/, the scale one at SCALE (1 = the issue's 2 M ledger entries; DATABASE_URL=postgres://… for PostgreSQL)
+	BENCH_SCALE=$(SCALE) $(BIN)/python -m bench
 
-SCALE ?= 0.05
-bench-scale: install  ## issue #14 figures -> bench/results/<engine>.json (DATABASE_URL=postgres://… for PostgreSQL)
+bench-scale: install  ## issue #14 figures only -> bench/results/<engine>.json (DATABASE_URL=postgres://… [REDIS_URL=redis://…] for PostgreSQL)
 	$(BIN)/python bench/scale.py --scale $(SCALE)
 
 # The production-shaped run (issue #14 item 4, ADR 1004): two gunicorn workers on PostgreSQL with the
