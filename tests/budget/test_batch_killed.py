@@ -6,14 +6,12 @@ The pattern of tests/budget/test_ledger_import_edges.py, on both engines."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 from decimal import Decimal as D
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +21,8 @@ from secassist.accounts.services import create_token
 from secassist.audit.models import AuditEvent
 from secassist.audit.verify import verify_chain
 from secassist.budget.models import Balance, LedgerEntry
+
+from .child_process import child_env
 
 # The child process: `stop` posts the batch through the API and stops once the batch's audit event is
 # written (the last write before the commit); `go` posts it to the end; `verify` checks the chain.
@@ -62,23 +62,6 @@ CHILD = textwrap.dedent(
 )
 
 
-def _child_env(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "SECASSIST_AUDIT_ANCHOR_LOG": str(tmp_path / "anchors.log")}
-    if connection.vendor == "sqlite":  # the test database lives in memory: hand the child a file copy of it
-        db_file = tmp_path / "killed.sqlite3"
-        target = sqlite3.connect(db_file)
-        connection.ensure_connection()
-        connection.connection.backup(target)
-        target.close()
-        env["SECASSIST_SQLITE_PATH"] = str(db_file)
-        env.pop("DATABASE_URL", None)
-    else:
-        s = connection.settings_dict
-        auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-        env["DATABASE_URL"] = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    return env
-
-
 def _run(env: dict[str, str], *args: str) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -93,7 +76,7 @@ def test_a_batch_killed_before_it_commits_posts_nothing_and_the_chain_verifies(t
     entries.append({"allocation_id": jor.pk, "entry_type": "apportion", "amount": "1.00"})  # moves the line's status
     body = json.dumps({"entries": entries, "reason": "killed batch"})
     _, token = create_token(acting_user=sa_analyst, user=sa_analyst)
-    env = _child_env(tmp_path)
+    env = child_env(tmp_path)
 
     def state() -> tuple[int, int, int, str, str]:
         """Entries, audit events, entries on the JOR line, its allocated amount and status, as committed."""

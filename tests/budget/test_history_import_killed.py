@@ -14,7 +14,7 @@ from django.db import connection
 
 from secassist.budget.models import HistoricalAmount, HistoryImport
 
-from .test_batch_killed import _child_env
+from .child_process import child_env
 from .test_importers import GREENBOOK_HEADER, JORDAN
 
 CHILD = textwrap.dedent(
@@ -41,7 +41,7 @@ CHILD = textwrap.dedent(
 def test_a_history_import_killed_before_it_commits_leaves_nothing_and_loads_again(tmp_path):
     path = tmp_path / "gb.csv"
     path.write_text(GREENBOOK_HEADER + "".join(JORDAN.replace("2019", str(fy)) for fy in range(1950, 2020)))
-    env = _child_env(tmp_path)
+    env = child_env(tmp_path)
 
     def state() -> tuple[int, int]:
         if connection.vendor == "sqlite":

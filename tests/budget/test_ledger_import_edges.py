@@ -3,7 +3,6 @@ whose lines are named by many spellings, and an import killed before it commits 
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -21,6 +20,7 @@ from secassist.budget import ledger_import
 from secassist.budget.models import Balance, LedgerEntry, LedgerImport
 from secassist.core.errors import ImportRejected
 
+from .child_process import child_env
 from .test_ledger_import import MOA, problems_of, row, write
 
 
@@ -194,19 +194,8 @@ def test_an_import_killed_before_it_commits_leaves_nothing_and_the_file_loads_ag
     appr = build.appropriation("PKO", amount="1000000.00", public_law="P.L. TEST-KILL")
     jor = build.line(appr, "JOR")
     path = write(tmp_path, [row("PKO FY2027", "JOR", "allocate", "1.00", date="2026-11-20") for _ in range(500)])
-    env = {**os.environ, "SECASSIST_AUDIT_ANCHOR_LOG": str(tmp_path / "anchors.log")}
-    if connection.vendor == "sqlite":  # the test database lives in memory: hand the child a file copy of it
-        db_file = tmp_path / "killed.sqlite3"
-        target = sqlite3.connect(db_file)
-        connection.ensure_connection()
-        connection.connection.backup(target)
-        target.close()
-        env["SECASSIST_SQLITE_PATH"] = str(db_file)
-        env.pop("DATABASE_URL", None)
-    else:
-        s = connection.settings_dict
-        auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-        env["DATABASE_URL"] = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    env = child_env(tmp_path)
+    db_file = tmp_path / "killed.sqlite3"  # where child_env copies the SQLite test database
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(path), "stop"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -103,3 +103,15 @@ def test_create_token_at_the_command_line_takes_a_scope(viewer):
     call_command("create_token", user=viewer.username, scope="read", stdout=out)
     assert out.getvalue().startswith("read API token for viewer")
     assert ApiToken.objects.get(user=viewer).scope == "read"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_is_created_in_its_own_transaction_on_the_page_and_the_command_line(client_as, viewer):
+    """Outside a test's wrapping transaction (as in a real request), creating a token writes the token
+    and its audit event together."""
+    page = client_as(viewer)
+    assert page.post("/account/", {"action": "create-token", "name": "own-tx", "scope": "read"}).status_code == 200
+    call_command("create_token", user=viewer.username, name="cli-tx", stdout=io.StringIO())
+    made = ApiToken.objects.filter(user=viewer, name__in=["own-tx", "cli-tx"])
+    assert made.count() == 2
+    assert AuditEvent.objects.filter(action="token.create", object_id__in=[str(t.pk) for t in made]).count() == 2

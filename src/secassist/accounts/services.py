@@ -198,7 +198,6 @@ def token_lifetime(days: Any = None) -> dt.timedelta:
     return dt.timedelta(days=number)
 
 
-@transaction.atomic
 def token_scope(value: Any) -> str:
     """The scope asked for, or InvalidInput naming the allowed ones (default: write)."""
     scope = "write" if value in (None, "") else str(value).strip().lower()
@@ -207,6 +206,7 @@ def token_scope(value: Any) -> str:
     return scope
 
 
+@transaction.atomic
 def create_token(*, acting_user: Any, user: User, name: str = "", days: Any = None, scope: Any = None) -> tuple[ApiToken, str]:
     lifetime = token_lifetime(days)
     scope = token_scope(scope)
