@@ -259,3 +259,45 @@ def test_the_cli_imports_a_ledger(tmp_path, pko, capsys):
     path = write(tmp_path, [row("PKO FY2027", "JOR", "allocate", "1.00")])
     call_command("import_data", "ledger", str(path), "--no-progress")
     assert "import ledger: rows=1, created=1" in capsys.readouterr().out
+
+
+def _raw(appr: str, etype: str, amount: str = "1.00", date: str = "2026-11-20", ref: str = "", doc_type: str = "") -> list[str]:
+    return [appr, "JOR", "", etype, amount, date, ref, "test", doc_type]
+
+
+@pytest.mark.parametrize(
+    ("bad", "marker"),
+    [
+        (_raw("PKO FY2027", "allocate", "0.00"), "column amount"),
+        (_raw("PKO FY2027", "allocate", date="2026-13-01"), "column date"),
+        (_raw("PKO FY2027", "allocate", date="1899-12-31"), "earliest date"),
+        (_raw("PKO FY2027", "allocate", date="2026-11-28"), "future"),
+        (_raw("PKO FY2027", "allocate", ref="R" * 121), "longer than"),
+        (_raw("PKO FY2027", "obligate", ref="MOA-2", doc_type="M" * 41), "longer than"),
+        (_raw("PKO FY2027", "obligate", ref="", doc_type=MOA), "BUD-012"),
+        (_raw("PKO FY2027", "obligate", ref="MOA-2", doc_type="LOA"), "BUD-012"),
+        (_raw("PKO FY2027", "obligate", ref="MOA-2", doc_type="632(b) MOB"), "BUD-012"),
+        (_raw("PKO FY2027", "transfer_fms"), "BUD-011"),
+        (_raw("FMF FY2027", "obligate"), "BUD-010"),
+        (_raw("FMF FY2027", "disburse"), "BUD-011"),
+    ],
+)
+def test_a_single_bad_row_among_good_rows_of_its_line_and_type_is_found(tmp_path, pko, build, bad, marker):
+    """The per-row checks are screened per line and entry type (ADR 1023): one bad row hidden among
+    good rows of the same line and type is still found, by line number, and counted once."""
+    fmf = build.appropriation("FMF", amount="1000000.00", public_law="P.L. TEST-FMF")
+    build.line(fmf, "JOR")
+    good = [
+        _raw("PKO FY2027", "allocate", "100.00"),
+        _raw("PKO FY2027", "obligate", ref="MOA-1", doc_type=MOA),
+        _raw("PKO FY2027", "obligate", ref="MOA-3", doc_type=MOA),
+        _raw("FMF FY2027", "allocate", "100.00"),
+        _raw("FMF FY2027", "apportion", "10.00"),
+    ]
+    path = write(tmp_path, [*good[:3], bad, *good[3:]])
+    with pytest.raises(ImportRejected) as exc:
+        ledger_import.import_ledger(path)
+    problems = problems_of(exc)
+    assert problems[0].startswith("line 5: ") and marker in problems[0], problems
+    assert exc.value.details["problem_count"] == 1
+    assert not LedgerImport.objects.exists()

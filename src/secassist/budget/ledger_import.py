@@ -259,17 +259,49 @@ def _resolve(stage: bulk.Stage) -> None:
     _exec(f"INSERT INTO ledger_resolved ({', '.join(n for n, _ in RESOLVED_COLUMNS)}) {select}")
 
 
-def _summarise() -> None:
+def _summarise(today: Any) -> bool:
     """Count, cents, first line and dates per line and entry type: every later step that needs
-    totals (balances, statuses, policy rules, the digest) reads this small table, not the rows."""
+    totals (balances, statuses, policy rules, the digest) reads this small table, not the rows.
+
+    The same scan screens the rows for the per-row faults of `_row_faults` (ADR 1023): each group
+    (one key, one entry type) keeps the extremes its rows' checks need (NULL counts, smallest
+    amount, first and last date, longest document texts, smallest and largest document type), and
+    `suspect` is set where any row of the group could fail one of them. Only then does
+    `_row_faults` read the rows to name each bad one; a clean file is scanned once. Returns
+    whether any group is suspect."""
+    moa = rules.MOA_DOCUMENT
+    expired_ok = ", ".join(f"'{t}'" for t in sorted(rules.EXPIRED_ALLOWED))
+    suspect = (
+        "CASE WHEN k.appropriation_id IS NULL OR k.allocation_id IS NULL OR g.entry_type IS NULL"
+        " OR g.n_cents < g.n OR g.min_cents <= 0 OR g.n_on < g.n OR g.last_on > %s OR g.first_on < %s"
+        " OR g.doc_type_len > 40 OR g.doc_ref_len > 120"
+        " OR k.account = 'FMF' AND g.entry_type IN ('obligate', 'disburse')"
+        " OR k.account <> 'FMF' AND g.entry_type = 'transfer_fms'"
+        " OR k.account IN ('PKO', 'IMET') AND g.entry_type IN ('obligate', 'reobligate')"
+        f"  AND (g.min_doc_type <> '{moa}' OR g.max_doc_type <> '{moa}' OR g.min_doc_ref = '')"
+        " OR g.last_on > k.cancel_on OR k.cancelled"
+        " OR g.last_on > k.period_end AND g.entry_type = 'reobligate' AND g.last_on > k.window_end"
+        f" OR g.last_on > k.period_end AND g.entry_type NOT IN ({expired_ok})"
+        " OR k.status IN ('planned', 'withdrawn')"
+        "  AND g.entry_type IN ('apportion', 'obligate', 'reobligate', 'commit', 'disburse', 'transfer_fms')"
+        " THEN 1 ELSE 0 END"
+    )
     _exec(
         _temp(
             "ledger_summary",
-            "SELECT r.appropriation_id, r.allocation_id, r.entry_type, r.account, COUNT(*) AS n, SUM(r.cents) AS cents, "
-            " MIN(r.line_no) AS first_line, MIN(r.effective_on) AS first_on, MAX(r.effective_on) AS last_on "
-            "FROM ledger_resolved r GROUP BY r.appropriation_id, r.allocation_id, r.entry_type, r.account",
-        )
+            "SELECT k.appropriation_id, k.allocation_id, g.entry_type, k.account, g.n, g.cents, g.first_line, g.first_on, "
+            f" g.last_on, {suspect} AS suspect FROM ("
+            " SELECT r.key_id, r.entry_type, COUNT(*) AS n, SUM(r.cents) AS cents, MIN(r.line_no) AS first_line,"
+            "  MIN(r.effective_on) AS first_on, MAX(r.effective_on) AS last_on, COUNT(r.cents) AS n_cents,"
+            "  MIN(r.cents) AS min_cents, COUNT(r.effective_on) AS n_on, MAX(length(r.document_type)) AS doc_type_len,"
+            "  MAX(length(r.document_ref)) AS doc_ref_len, MIN(r.document_type) AS min_doc_type,"
+            "  MAX(r.document_type) AS max_doc_type, MIN(r.document_ref) AS min_doc_ref"
+            " FROM ledger_resolved r GROUP BY r.key_id, r.entry_type"
+            ") g JOIN ledger_keys k ON k.key_id = g.key_id",
+        ),
+        [today, dates.EARLIEST],
     )
+    return bool(_fetch("SELECT 1 FROM ledger_summary WHERE suspect = 1 LIMIT 1"))
 
 
 # ---------------------------------------------------------------- validation
@@ -649,9 +681,9 @@ def _import(path: Path, sha: str, actor: Any, progress: bool) -> dict[str, Any]:
             raise ImportRejected(f"{path.name} has no rows", problems=["the file has a header and no rows"], path=str(path))
         _stage_keys(stage)
         _resolve(stage)
-        problems, count = _row_faults(stage, clock.today())
+        today = clock.today()
+        problems, count = _row_faults(stage, today) if _summarise(today) else ([], 0)
         if not problems:
-            _summarise()
             problems, count = _running_faults()
         if not problems:
             problems = _policy_faults()
