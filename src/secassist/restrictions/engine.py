@@ -578,7 +578,7 @@ def _not_in_force_finding(snapshot: Snapshot, query: Query, rule: RestrictionRul
     the enacted text), so the answer is explained rather than silent, and that never blocks (verdict_of ignores it)."""
     name = snapshot.countries.get(query.country, query.country)
     asked = _period_asked(rule, query)
-    first = rule.in_force_from.isoformat() if rule.in_force_from else ""
+    first = str(rule.in_force_from)  # set: in_force_on() is False only for a rule with a first day
     when = f"FY{query.fiscal_year} ended on {query.fiscal_year}-09-30," if rule.fy_scoped else f"{query.on_date} is"
     when += " before that day"
     return Finding(
@@ -602,16 +602,16 @@ def _gap_finding(
     name = snapshot.countries.get(query.country, query.country)
     asked = _period_asked(rule, query)
     known = "; ".join(p.label() for p in rule.periods if p.status == "complete") or "none recorded"
+    own_list = f"the {rule.short_name} list for {asked} from its primary source"
     if status == "partial":
         said = (
             f"The product's {rule.short_name} data for {asked} is partial ({'; '.join(p.label() for p in periods)}), "
             f"and {name} is not on the part recorded"
         )
-        fill = "; ".join(p.to_fill for p in periods if p.to_fill)
+        fill = "; ".join(p.to_fill for p in periods if p.to_fill) or own_list
     else:
         said = f"The product has no {rule.short_name} data covering {asked} (complete periods: {known})"
-        fill = ""  # another period's "to fill" says how to fill that period, not this one
-    fill = fill or f"the {rule.short_name} list for {asked} from its primary source"
+        fill = own_list  # another period's "to fill" says how to fill that period, not this one
     return Finding(
         code=CODE_NOT_ASSESSED,
         restriction=rule.short_name,
