@@ -385,7 +385,7 @@ def check_dates(dates: Dates, entry_type: str, on: dt.date, *, is_reversal: bool
         RuleResult(
             code,
             f"the funds expired for new obligations on {dates.obligation_period_end:%Y-%m-%d}; "
-            f"a '{entry_type}' entry dated {on:%Y-%m-%d} is not allowed",
+            f"an entry of type '{entry_type}' dated {on:%Y-%m-%d} is not allowed",
             data,
             "use current-year funds; inside the reobligation window only deobligated funds may be reobligated "
             f"(until {dates.reobligation_window_end:%Y-%m-%d})",
