@@ -93,7 +93,8 @@ def test_bud_001_in_full(appropriated, allocated, amount, expected):
             dt.date(2027, 10, 1),
             result(
                 "BUD-004",
-                "the funds expired for new obligations on 2027-09-30; an entry of type 'obligate' dated 2027-10-01 is not allowed",
+                "the funds expired for new obligations on 2027-09-30; "
+                "an entry of type 'obligate' dated 2027-10-01 is not allowed",
                 PERIOD,
                 EXPIRED_REMEDY,
                 {"effective_on": "2027-10-01", **DATE_DATA},
@@ -104,7 +105,8 @@ def test_bud_001_in_full(appropriated, allocated, amount, expected):
             dt.date(2027, 10, 1),
             result(
                 "BUD-005",
-                "the funds expired for new obligations on 2027-09-30; an entry of type 'allocate' dated 2027-10-01 is not allowed",
+                "the funds expired for new obligations on 2027-09-30; "
+                "an entry of type 'allocate' dated 2027-10-01 is not allowed",
                 CANCELLED,
                 EXPIRED_REMEDY,
                 {"effective_on": "2027-10-01", **DATE_DATA},
