@@ -7,6 +7,7 @@ and the budget app's appropriations (653(a): 30 days after enactment).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -274,14 +275,25 @@ def calendar(*, start: dt.date, end: dt.date, team: str = "", today: dt.date | N
     )
 
 
+def _clocks_of(packages: Any, start: dt.date, end: dt.date, today: dt.date) -> list[Item]:
+    packages = packages.select_related("team").prefetch_related(
+        "rules", Prefetch("holds", queryset=Hold.objects.select_related("committee"))
+    )
+    return [i for p in packages for i in _package_items(p, today) if start <= i.date <= end]
+
+
+def package_clocks(package_ids: Iterable[int], *, start: dt.date, end: dt.date, today: dt.date) -> list[Item]:
+    """The clocks of these packages between `start` and `end`: exactly the `calendar` items whose package is one
+    of them (same window filter, same order), computed for them alone, so a page about one country pays for its
+    own packages, not for the whole calendar (ADR 1010)."""
+    in_force = selectors.rules_in_force(today)
+    items = _clocks_of(_packages_near(start, end, in_force).filter(pk__in=list(package_ids)), start, end, today)
+    return sorted(items, key=lambda i: (i.date, i.title))
+
+
 def _calendar(*, start: dt.date, end: dt.date, team: str, today: dt.date) -> list[Item]:
     in_force = selectors.rules_in_force(today)
-    packages = (
-        _packages_near(start, end, in_force)
-        .select_related("team")
-        .prefetch_related("rules", Prefetch("holds", queryset=Hold.objects.select_related("committee")))
-    )
-    items = [i for p in packages for i in _package_items(p, today) if start <= i.date <= end]
+    items = _clocks_of(_packages_near(start, end, in_force), start, end, today)
     items += _recurring_items(start, end, today, in_force)
     items += _653a_items(start, end, today, in_force)
     items += _waiver_items(start, end, today, in_force)

@@ -14,7 +14,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from secassist.budget import selectors as budget
@@ -34,6 +35,7 @@ from secassist.restrictions.models import SecurityForceUnit
 from secassist.title10.models import Assurance, Proposal, ProposalUnit, Status
 
 ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
 HISTORY_YEARS = 10  # the FY and the ten before it
 TITLE22_PROGRAMS = ("FMF", "IMET", "PKO")
 SECTIONS = ("funds", "title10", "history", "restrictions", "notifications", "plans")
@@ -68,11 +70,12 @@ PLANS_SOURCE = "Defense Sector Plans: planning products, review taskers, posture
 PLANS_CAVEATS = ["Unclassified metadata only; the products' text lives outside secassist."]
 
 
-def summary(country: Country, user: Any, *, fiscal_year: int | None = None) -> dict[str, Any]:
-    """The six sections for one country and FY (the current FY when none is given)."""
+def summary(country: Country, user: Any, *, fiscal_year: int | None = None, proposals_limit: int | None = None) -> dict[str, Any]:
+    """The six sections for one country and FY (the current FY when none is given). The API, the brief and the
+    downloads list every Title 10 proposal; the page passes `proposals_limit` (ADR 1010)."""
     fy = fiscal_year or FiscalYear.of(clock.today()).year
     today = clock.today()
-    t10 = title10_section(country, fy)
+    t10 = title10_section(country, fy, proposals_limit=proposals_limit)
     return {
         "country": {
             "iso3": country.iso3,
@@ -167,69 +170,97 @@ def funds_section(country: Country, fy: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- Title 10
 
 
-def _t10_proposals(country: Country) -> list[Proposal]:
-    return list(
-        Proposal.objects.filter(country=country)
-        .exclude(status=Status.WITHDRAWN)
-        .select_related("authority")
-        .prefetch_related("elements", Prefetch("units", queryset=ProposalUnit.objects.order_by("name")))
+PAGE_PROPOSALS = 25  # the country page lists the most recent ones and links the full list (ADR 1010)
+_VETTING_LABELS = dict(SecurityForceUnit.Vetting.choices)
+_STATUS_LABELS = dict(Status.choices)
+
+
+def _t10_live(country: Country) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(country=country).exclude(status=Status.WITHDRAWN)
+
+
+def _t10_by_fy_authority(country: Country) -> list[dict[str, Any]]:
+    """Proposals and proposed cost by FY and authority, summed in SQL (one row per group, no instances)."""
+    rows = (
+        _t10_live(country)
+        .values("fiscal_year", "authority__code", "authority__citation")
+        .annotate(n=Count("id", distinct=True), total=Coalesce(Sum("elements__cost"), Value(ZERO), output_field=MONEY))
+        .order_by("-fiscal_year", "authority__code")
+    )
+    return [
+        {
+            "fiscal_year": r["fiscal_year"],
+            "authority": r["authority__code"],
+            "citation": r["authority__citation"],
+            "proposals": r["n"],
+            "amount": r["total"],
+        }
+        for r in rows
+    ]
+
+
+def _t10_proposal_rows(country: Country, limit: int | None) -> list[dict[str, Any]]:
+    """The proposals listed (the `limit` most recent, or all), each with its cost summed in SQL and its units'
+    Leahy status from the unit registry: value rows, three queries whatever the count."""
+    qs = (
+        _t10_live(country)
+        .values("id", "reference", "title", "authority__code", "fiscal_year", "status", "decision")
+        .annotate(total=Coalesce(Sum("elements__cost"), Value(ZERO), output_field=MONEY))
         .order_by("-fiscal_year", "authority__code", "reference")
     )
-
-
-def _leahy(units: list[ProposalUnit], registry_units: dict[int, SecurityForceUnit]) -> list[dict[str, Any]]:
-    out = []
-    for u in units:
-        reg = registry_units.get(u.registry_unit_id or 0)
-        out.append(
-            {
-                "name": u.name,
-                "leahy": reg.vetting_status if reg else "not_in_registry",
-                "leahy_label": reg.get_vetting_status_display() if reg else "not in registry",
-                "credible_information": bool(reg and reg.credible_information),
-            }
+    proposals = list(qs if limit is None else qs[:limit])
+    units: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for proposal_id, name, registry_id in (
+        ProposalUnit.objects.filter(proposal_id__in=[p["id"] for p in proposals])
+        .order_by("name", "id")
+        .values_list("proposal_id", "name", "registry_unit_id")
+    ):
+        units[proposal_id].append((name, registry_id))
+    registry_ids = {rid for rows in units.values() for _, rid in rows if rid}
+    registry_units = {
+        pk: (status, credible)
+        for pk, status, credible in SecurityForceUnit.objects.filter(pk__in=registry_ids).values_list(
+            "pk", "vetting_status", "credible_information"
         )
-    return out
+    }
+    return [
+        {
+            "reference": p["reference"],
+            "title": p["title"],
+            "authority": p["authority__code"],
+            "fiscal_year": p["fiscal_year"],
+            "status": p["status"],
+            "status_label": _STATUS_LABELS.get(p["status"], p["status"]),
+            "decision": p["decision"],
+            "amount": p["total"],
+            "units": [_leahy(name, registry_units.get(rid or 0)) for name, rid in units[p["id"]]],
+            "url": reverse("title10:detail", args=[p["reference"]]),
+        }
+        for p in proposals
+    ]
 
 
-def title10_section(country: Country, fy: int) -> dict[str, Any]:
-    proposals = _t10_proposals(country)
-    unit_ids = {u.registry_unit_id for p in proposals for u in p.units.all() if u.registry_unit_id}
-    registry_units = {u.pk: u for u in SecurityForceUnit.objects.filter(pk__in=unit_ids)}
-    by_fy_authority: dict[tuple[int, str], dict[str, Any]] = {}
-    for p in proposals:
-        row = by_fy_authority.setdefault(
-            (p.fiscal_year, p.authority.code),
-            {
-                "fiscal_year": p.fiscal_year,
-                "authority": p.authority.code,
-                "citation": p.authority.citation,
-                "proposals": 0,
-                "amount": ZERO,
-            },
-        )
-        row["proposals"] += 1
-        row["amount"] += p.total_cost
+def _leahy(name: str, reg: tuple[str, bool] | None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "leahy": reg[0] if reg else "not_in_registry",
+        "leahy_label": _VETTING_LABELS.get(reg[0], reg[0]) if reg else "not in registry",
+        "credible_information": bool(reg and reg[1]),
+    }
+
+
+def title10_section(country: Country, fy: int, *, proposals_limit: int | None = None) -> dict[str, Any]:
+    """Title 10 by FY and authority (SQL sums) and the proposals: all of them, or with `proposals_limit` the most
+    recent ones, `proposals_total` saying how many there are and `proposals_url` where the full list is."""
+    by_fy_authority = _t10_by_fy_authority(country)
     return {
         "source": TITLE10_SOURCE,
         "caveats": TITLE10_CAVEATS,
-        "by_authority": [r for r in by_fy_authority.values() if r["fiscal_year"] == fy],
-        "by_authority_all_years": sorted(by_fy_authority.values(), key=lambda r: (-r["fiscal_year"], r["authority"])),
-        "proposals": [
-            {
-                "reference": p.reference,
-                "title": p.title,
-                "authority": p.authority.code,
-                "fiscal_year": p.fiscal_year,
-                "status": p.status,
-                "status_label": p.get_status_display(),
-                "decision": p.decision,
-                "amount": p.total_cost,
-                "units": _leahy(list(p.units.all()), registry_units),
-                "url": reverse("title10:detail", args=[p.reference]),
-            }
-            for p in proposals
-        ],
+        "by_authority": [r for r in by_fy_authority if r["fiscal_year"] == fy],
+        "by_authority_all_years": sorted(by_fy_authority, key=lambda r: (-r["fiscal_year"], r["authority"])),
+        "proposals": _t10_proposal_rows(country, proposals_limit),
+        "proposals_total": sum(r["proposals"] for r in by_fy_authority),
+        "proposals_url": reverse("title10:list") + f"?country={country.iso3}",
         "assurances": [
             {
                 "kind": a.kind,
@@ -358,13 +389,11 @@ def notifications_section(country: Country, user: Any, today: dt.date) -> dict[s
     )
     ids = {p.pk for p in packages}
     holds = [h for p in packages for h in p.holds.all() if h.lifted_on is None]
-    items = deadlines.calendar(
-        start=today - dt.timedelta(days=CLOCK_LOOKBACK_DAYS),
-        end=today + dt.timedelta(days=CLOCK_AHEAD_DAYS),
-        today=today,
-        cached=True,
+    # The calendar's items for this country's packages, computed for them alone (ADR 1010), not the whole calendar.
+    items = deadlines.package_clocks(
+        ids, start=today - dt.timedelta(days=CLOCK_LOOKBACK_DAYS), end=today + dt.timedelta(days=CLOCK_AHEAD_DAYS), today=today
     )
-    clocks = [i for i in items if i.package_id in ids and i.state in (deadlines.DUE, deadlines.OVERDUE, deadlines.WAITING)]
+    clocks = [i for i in items if i.state in (deadlines.DUE, deadlines.OVERDUE, deadlines.WAITING)]
     return {
         "source": NOTIFICATIONS_SOURCE,
         "caveats": NOTIFICATIONS_CAVEATS,

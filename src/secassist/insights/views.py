@@ -167,7 +167,8 @@ def country_section(country: Country, user: Any, params: Mapping[str, Any] | Non
         fy, error = parse_fy(params.get("fy")), ""
     except InvalidInput as exc:
         fy, error = FiscalYear.of(clock.today()).year, exc.message
-    data = country360.summary(country, user, fiscal_year=fy)
+    # The page lists the most recent proposals and links the rest (ADR 1010); the API and downloads list all.
+    data = country360.summary(country, user, fiscal_year=fy, proposals_limit=country360.PAGE_PROPOSALS)
     return {
         "s": data,
         "fy_error": error,
