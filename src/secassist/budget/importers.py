@@ -503,13 +503,11 @@ def _fa_checks(c: dict[str, str]) -> list[Check]:
     ]
 
 
-def _fa_insert(c: dict[str, str]) -> dict[str, str]:
+def _fa_common(c: dict[str, str]) -> dict[str, str]:
+    """The columns both ForeignAssistance.gov files fill the same way (year, recipient, dollars)."""
     return {
         "fiscal_year": _year(c["year"]),
         "transition_quarter": f"{c['year']} = '1976tq'",
-        "program": "'ALL'",
-        "account_name": "''",
-        "transaction_type": c["ttype"],
         "recipient_name": f"substr({c['name']}, 1, 160)",
         "country_id": "s.country_id",
         "pseudo_region_id": "s.pseudo_region_id",
@@ -517,6 +515,10 @@ def _fa_insert(c: dict[str, str]) -> dict[str, str]:
         "amount_constant": f"CASE WHEN {c['constant']} NOT IN ('', 'NA') THEN {_dollars(c['constant'])} END",
         "rounded": "1 = 0",
     }
+
+
+def _fa_insert(c: dict[str, str]) -> dict[str, str]:
+    return {**_fa_common(c), "program": "'ALL'", "account_name": "''", "transaction_type": c["ttype"]}
 
 
 FA_COUNTRY = HistoryFile(
@@ -618,17 +620,10 @@ def _fa_complete_insert(c: dict[str, str]) -> dict[str, str]:
     program = "CASE " + " ".join(f"WHEN {c['account']} LIKE '{p}' THEN '{code}'" for p, code in likes)
     program += f" ELSE substr({c['account']}, 1, 80) END"
     return {
-        "fiscal_year": _year(c["year"]),
-        "transition_quarter": f"{c['year']} = '1976tq'",
+        **_fa_common(c),
         "program": program,
         "account_name": f"substr({c['account']}, 1, 200)",
         "transaction_type": f"substr({c['ttype']}, 1, 40)",
-        "recipient_name": f"substr({c['name']}, 1, 160)",
-        "country_id": "s.country_id",
-        "pseudo_region_id": "s.pseudo_region_id",
-        "amount_current": _dollars(c["current"]),
-        "amount_constant": f"CASE WHEN {c['constant']} NOT IN ('', 'NA') THEN {_dollars(c['constant'])} END",
-        "rounded": "1 = 0",
     }
 
 
